@@ -1,0 +1,143 @@
+"""Changing a user's file without losing anything.
+
+Every fix script computes the new text and hands it to `apply_edits`, which:
+shows a unified diff (tokens redacted), asks unless `--yes` (and changes
+nothing with no terminal), keeps a backup when the file is not under git
+(tokens redacted in it, same mode), writes atomically with the original mode
+and line endings, and refuses if the file changed while it was being edited.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fcntl
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TextIO
+
+from tpkit.errors import CannotFix
+from tpkit.secrets import redact_text
+
+MSG_NOTHING = "nothing to do: {what}"
+MSG_NO_TTY = "not applied: no terminal to confirm; re-run with --yes to apply, or --dry-run to only see the diff"
+MSG_DECLINED = "not applied: declined"
+MSG_CHANGED_UNDER_US = "{path}: changed by something else while editing; nothing written, re-run to apply to the new content"
+BACKUP_SUFFIX = ".bak"
+
+
+@dataclass
+class Edit:
+    path: Path
+    old: str          # the text as read (exactly, line endings included)
+    new: str
+    label: str = ""   # how to name the file in the diff (relative path)
+    backup: bool = False  # keep a backup (the file is not under git)
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+def read_exact(path: Path) -> str:
+    """The file's text with its line endings untouched (no newline translation)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def unified_diff(edit: Edit) -> str:
+    name = edit.label or str(edit.path)
+    lines = difflib.unified_diff(
+        edit.old.splitlines(keepends=True), edit.new.splitlines(keepends=True),
+        fromfile=f"a/{name}", tofile=f"b/{name}",
+    )
+    text = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return redact_text(text)
+
+
+def confirm(question: str, stdin: TextIO | None = None) -> bool | None:
+    """True/False from the user, or None when there is no terminal to ask."""
+    stdin = stdin or sys.stdin
+    if stdin is None or not stdin.isatty():
+        return None
+    sys.stderr.write(question + " [y/N] ")
+    sys.stderr.flush()
+    answer = stdin.readline().strip().lower()
+    return answer in ("y", "yes")
+
+
+def apply_edits(edits: list[Edit], *, yes: bool, dry_run: bool, what: str,
+                write: Callable[[str], None] | None = None, stdin: TextIO | None = None) -> int:
+    """Show, confirm and apply. Returns the exit code (0 applied or nothing to do, 1 not applied)."""
+    from tpkit.cli import info, out
+
+    write = write or out
+    pending = [e for e in edits if e.changed]
+    if not pending:
+        info(MSG_NOTHING.format(what=what))
+        return 0
+    for e in pending:
+        write(unified_diff(e).rstrip("\n"))
+    if dry_run:
+        info("dry run: nothing changed")
+        return 0
+    if not yes:
+        ok = confirm(f"Apply this change to {len(pending)} file(s)?", stdin)
+        if ok is None:
+            info(MSG_NO_TTY)
+            return 1
+        if not ok:
+            info(MSG_DECLINED)
+            return 1
+    for e in pending:
+        write_atomic(e)
+        info(f"updated {e.label or e.path}" + (f" (backup: {backup_path(e.path).name})" if e.backup else ""))
+    return 0
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + BACKUP_SUFFIX)
+
+
+def write_atomic(edit: Edit) -> None:
+    """Replace the file with `edit.new` in one rename; refuse if it no longer holds `edit.old`."""
+    path = edit.path
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise CannotFix(f"{edit.label or path}: cannot open: {exc.strerror}") from None
+    try:
+        # Serialises concurrent editors: a second one waits, then sees new content and refuses.
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        st = os.fstat(fd)
+        if read_exact(path) != edit.old:
+            raise CannotFix(MSG_CHANGED_UNDER_US.format(path=edit.label or path))
+        if edit.backup:
+            _write_file(backup_path(path), redact_text(edit.old), st.st_mode & 0o7777)
+        _write_file(path, edit.new, st.st_mode & 0o7777, owner=(st.st_uid, st.st_gid))
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, text: str, mode: int, owner: tuple[int, int] | None = None) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        if owner is not None and hasattr(os, "fchown"):
+            try:
+                os.fchown(fd, *owner)
+            except PermissionError:
+                pass
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,127 @@
+"""PyPI's public read APIs (JSON and Integrity), concurrent, each call timed out, all under one budget.
+
+Used by the site's badges, the checklist and the release scripts. A failure is
+never an exception here: every call yields a `Fetched` saying what happened,
+so callers can fall back and say why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+USER_AGENT = "tp-guide (+Trusted Publishing guide; build-time badges and checklist)"
+DEFAULT_TIMEOUT = 5.0     # seconds, one request
+DEFAULT_BUDGET = 8.0      # seconds, all requests of one run together
+MAX_BODY = 8 * 1024 * 1024  # bytes; PyPI's largest JSON documents are far smaller
+
+
+@dataclass
+class Fetched:
+    url: str
+    status: int | None = None        # HTTP status, None when no answer
+    data: Any = None                 # parsed JSON when ok
+    error: str | None = None         # one line: why there is no data
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False       # 304 to a conditional request
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and (self.data is not None or self.not_modified)
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == 404
+
+
+def _describe(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, (httpx.TimeoutException, asyncio.TimeoutError, TimeoutError)):
+        return f"no answer within {timeout:g}s"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection failed (offline or refused)"
+    if isinstance(exc, httpx.HTTPError):
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+async def _fetch_one(client: httpx.AsyncClient, url: str, timeout: float,
+                     headers: dict[str, str] | None) -> Fetched:
+    try:
+        async with client.stream("GET", url, headers=headers or {}, timeout=timeout) as resp:
+            result = Fetched(url, status=resp.status_code, etag=resp.headers.get("etag"),
+                             last_modified=resp.headers.get("last-modified"))
+            if resp.status_code == 304:
+                result.not_modified = True
+                return result
+            if resp.status_code == 404:
+                result.error = "not found (404)"
+                return result
+            if resp.status_code == 429:
+                retry = resp.headers.get("retry-after")
+                result.error = "rate limited (429)" + (f", retry after {retry}s" if retry else "")
+                return result
+            if resp.status_code >= 400:
+                result.error = f"HTTP {resp.status_code}"
+                return result
+            ctype = resp.headers.get("content-type", "")
+            if "json" not in ctype:
+                result.error = f"unexpected content type {ctype or 'none'!r}"
+                return result
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > MAX_BODY:
+                result.error = f"response too large ({int(declared)} bytes)"
+                return result
+            body = bytearray()
+            async for chunk in resp.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    result.error = f"response too large (over {MAX_BODY} bytes)"
+                    return result
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+        return Fetched(url, error=_describe(exc, timeout))
+    try:
+        result.data = json.loads(bytes(body))
+    except ValueError:
+        result.error = "malformed JSON"
+    return result
+
+
+async def fetch_all(urls: list[str], *, timeout: float = DEFAULT_TIMEOUT, budget: float = DEFAULT_BUDGET,
+                    transport: httpx.AsyncBaseTransport | None = None,
+                    headers: dict[str, dict[str, str]] | None = None) -> list[Fetched]:
+    """GET every URL concurrently; whatever is unfinished when `budget` runs out gets an error."""
+    if not urls:
+        return []
+    timeout = min(timeout, budget)
+    async with httpx.AsyncClient(transport=transport, follow_redirects=True,
+                                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                                 timeout=httpx.Timeout(timeout)) as client:
+        tasks = [asyncio.ensure_future(_fetch_one(client, u, timeout, (headers or {}).get(u))) for u in urls]
+        done, pending = await asyncio.wait(tasks, timeout=budget)
+        for t in pending:
+            t.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+    return [t.result() if t in done else Fetched(u, error=f"no answer within the {budget:g}s budget")
+            for t, u in zip(tasks, urls)]
+
+
+def fetch_all_sync(urls: list[str], **kwargs: Any) -> list[Fetched]:
+    """`fetch_all` from synchronous code (scripts, MkDocs hooks); never exceeds the budget by much."""
+    budget = kwargs.get("budget", DEFAULT_BUDGET)
+    started = time.monotonic()
+    try:
+        return asyncio.run(fetch_all(urls, **kwargs))
+    except RuntimeError:
+        # Already inside an event loop (rare: e.g. a notebook); run in a private thread.
+        import concurrent.futures
+
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            remaining = max(0.1, budget - (time.monotonic() - started))
+            return pool.submit(lambda: asyncio.run(fetch_all(urls, **{**kwargs, "budget": remaining}))).result()

@@ -1,0 +1,334 @@
+"""One reading of a repository: git (remote, tags, tracked files) and its workflows.
+
+The checklist and every fix script use this module; nothing else parses
+workflows or shells out to git.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from functools import cached_property
+from io import StringIO
+from pathlib import Path
+from typing import Any, Iterator
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from tpkit.errors import BadInput
+
+PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
+WORKFLOWS_DIR = ".github/workflows"
+GIT_TIMEOUT = 20.0  # seconds; ls-remote against a slow remote must not hang a script
+
+MSG_NOT_GIT = "{path}: not a git repository (run inside one or pass --repo PATH)"
+MSG_NO_DIR = "{path}: no such directory"
+MSG_GIT_MISSING = "git is not installed or not on PATH"
+
+_GITHUB_REMOTE_RE = re.compile(
+    r"^(?:https?://(?:[^@/]+@)?github\.com/|git@github\.com:|ssh://git@github\.com/)"
+    r"(?P<owner>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$"
+)
+
+
+def make_yaml() -> YAML:
+    """The round-trip YAML used for every workflow: comments, order and quotes kept."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long lines
+    return yaml
+
+
+def parse_github_remote(url: str) -> tuple[str, str] | None:
+    """(owner, repository) of a GitHub remote URL, or None for other hosts."""
+    m = _GITHUB_REMOTE_RE.match(url.strip())
+    return (m.group("owner"), m.group("repo")) if m else None
+
+
+@dataclass
+class Tag:
+    name: str
+    commit: str
+
+
+@dataclass
+class PublishStep:
+    """A step that uses pypa/gh-action-pypi-publish."""
+
+    job_id: str
+    index: int
+    step: CommentedMap
+    uses: str
+
+    @property
+    def ref(self) -> str:
+        return self.uses.split("@", 1)[1] if "@" in self.uses else ""
+
+    @property
+    def inputs(self) -> dict:
+        w = self.step.get("with")
+        return w if isinstance(w, dict) else {}
+
+    @property
+    def target_index(self) -> str:
+        """'testpypi' when `repository-url` points at TestPyPI, else 'pypi'."""
+        url = str(self.inputs.get("repository-url") or self.inputs.get("repository_url") or "")
+        return "testpypi" if "test.pypi.org" in url else "pypi"
+
+
+@dataclass
+class Workflow:
+    path: Path
+    relpath: str
+    text: str
+    data: CommentedMap
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    @property
+    def triggers(self) -> dict[str, Any]:
+        """`on:` normalised to a mapping of event name -> settings (None when bare)."""
+        on = self.data.get("on", self.data.get(True))  # YAML 1.1 readers turn `on` into True
+        if isinstance(on, str):
+            return {on: None}
+        if isinstance(on, list):
+            return {str(e): None for e in on}
+        if isinstance(on, dict):
+            return {str(k): v for k, v in on.items()}
+        return {}
+
+    @property
+    def tag_patterns(self) -> list[str]:
+        push = self.triggers.get("push")
+        if not isinstance(push, dict):
+            return []
+        tags = push.get("tags")
+        if isinstance(tags, str):
+            return [tags]
+        return [str(t) for t in tags] if isinstance(tags, list) else []
+
+    @property
+    def jobs(self) -> dict[str, CommentedMap]:
+        jobs = self.data.get("jobs")
+        return {str(k): v for k, v in jobs.items() if isinstance(v, dict)} if isinstance(jobs, dict) else {}
+
+    def steps(self, job_id: str) -> list:
+        steps = self.jobs.get(job_id, {}).get("steps")
+        return steps if isinstance(steps, list) else []
+
+    @property
+    def publish_steps(self) -> list[PublishStep]:
+        found = []
+        for job_id in self.jobs:
+            for i, step in enumerate(self.steps(job_id)):
+                uses = step.get("uses") if isinstance(step, dict) else None
+                if isinstance(uses, str) and uses.split("@", 1)[0].strip() == PUBLISH_ACTION:
+                    found.append(PublishStep(job_id, i, step, uses.strip()))
+        return found
+
+    @property
+    def publishing_jobs(self) -> list[str]:
+        return sorted({s.job_id for s in self.publish_steps})
+
+    def line(self, node: Any, key: Any = None) -> int:
+        """1-based line of `node` (or of `key` inside it); 0 when unknown."""
+        try:
+            if key is None:
+                return node.lc.line + 1
+            if isinstance(node, CommentedSeq):
+                return node.lc.item(key)[0] + 1
+            return node.lc.key(key)[0] + 1
+        except (AttributeError, KeyError, IndexError, TypeError):
+            return 0
+
+    def where(self, node: Any = None, key: Any = None) -> str:
+        n = self.line(node, key) if node is not None else 0
+        return f"{self.relpath}:{n}" if n else self.relpath
+
+
+def load_workflow_text(text: str, path: Path, relpath: str) -> Workflow:
+    try:
+        data = make_yaml().load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BadInput(f"{relpath}{where}: not valid YAML: {problem}") from None
+    if data is None:
+        raise BadInput(f"{relpath}: empty workflow file")
+    if not isinstance(data, CommentedMap):
+        raise BadInput(f"{relpath}: a workflow must be a mapping at the top level")
+    return Workflow(path=path, relpath=relpath, text=text, data=data)
+
+
+def read_text(path: Path, label: str | None = None) -> str:
+    """A user's text file, or a one-line BadInput naming it."""
+    label = label or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{label}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{label}: is a directory, expected a file") from None
+    except PermissionError:
+        raise BadInput(f"{label}: permission denied") from None
+    except OSError as exc:
+        raise BadInput(f"{label}: cannot read: {exc.strerror}") from None
+    if b"\0" in raw:
+        raise BadInput(f"{label}: binary file, expected text")
+    try:
+        return raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{label}: not UTF-8 text (byte {exc.start})") from None
+
+
+@dataclass
+class Repo:
+    """A git working tree and what the guide cares about in it."""
+
+    root: Path
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike = ".") -> "Repo":
+        p = Path(path).expanduser()
+        if not p.is_dir():
+            raise BadInput(MSG_NO_DIR.format(path=p))
+        try:
+            out = subprocess.run(
+                ["git", "-C", str(p), "rev-parse", "--show-toplevel"],
+                capture_output=True, text=True, timeout=GIT_TIMEOUT, env=_git_env(),
+            )
+        except FileNotFoundError:
+            raise BadInput(MSG_GIT_MISSING) from None
+        if out.returncode != 0:
+            raise BadInput(MSG_NOT_GIT.format(path=p))
+        return cls(root=Path(out.stdout.strip()).resolve())
+
+    # -- git -----------------------------------------------------------------
+    def git(self, *args: str, check: bool = True, timeout: float = GIT_TIMEOUT) -> subprocess.CompletedProcess:
+        try:
+            res = subprocess.run(
+                ["git", "-C", str(self.root), *args],
+                capture_output=True, text=True, timeout=timeout, env=_git_env(),
+            )
+        except subprocess.TimeoutExpired:
+            raise BadInput(f"{self.root}: git {args[0]} timed out after {timeout:.0f}s") from None
+        if check and res.returncode != 0:
+            msg = (res.stderr.strip().splitlines() or ["failed"])[-1]
+            raise BadInput(f"{self.root}: git {' '.join(args[:2])}: {msg}")
+        return res
+
+    def remote_url(self, name: str = "origin") -> str | None:
+        res = self.git("remote", "get-url", name, check=False)
+        return res.stdout.strip() if res.returncode == 0 else None
+
+    @property
+    def remotes(self) -> list[str]:
+        return self.git("remote").stdout.split()
+
+    @property
+    def github(self) -> tuple[str, str] | None:
+        """(owner, repository) of origin when it is on GitHub."""
+        url = self.remote_url()
+        return parse_github_remote(url) if url else None
+
+    def is_tracked(self, relpath: str) -> bool:
+        return self.git("ls-files", "--error-unmatch", "--", relpath, check=False).returncode == 0
+
+    def is_dirty(self) -> bool:
+        return bool(self.git("status", "--porcelain", "--untracked-files=no").stdout.strip())
+
+    @property
+    def head(self) -> str | None:
+        res = self.git("rev-parse", "--verify", "-q", "HEAD", check=False)
+        return res.stdout.strip() or None
+
+    @property
+    def branch(self) -> str | None:
+        res = self.git("symbolic-ref", "-q", "--short", "HEAD", check=False)
+        return res.stdout.strip() or None
+
+    @property
+    def tags(self) -> list[Tag]:
+        if "tags" not in self._cache:
+            out = self.git("for-each-ref", "refs/tags", "--format=%(refname:strip=2)\t%(*objectname)\t%(objectname)").stdout
+            tags = []
+            for line in out.splitlines():
+                name, peeled, obj = line.split("\t")
+                tags.append(Tag(name, peeled or obj))
+            self._cache["tags"] = tags
+        return self._cache["tags"]
+
+    def remote_tags(self, name: str = "origin") -> list[str]:
+        """Tag names on the remote (one `git ls-remote`, bounded by a timeout)."""
+        out = self.git("ls-remote", "--tags", "--refs", name).stdout
+        return [line.split("refs/tags/", 1)[1] for line in out.splitlines() if "refs/tags/" in line]
+
+    def show(self, rev: str, relpath: str) -> str | None:
+        """A file's text at a revision, or None when it is not there."""
+        res = self.git("show", f"{rev}:{relpath}", check=False)
+        return res.stdout if res.returncode == 0 else None
+
+    # -- files ---------------------------------------------------------------
+    def path(self, relpath: str) -> Path:
+        return self.root / relpath
+
+    def workflow_paths(self) -> list[Path]:
+        d = self.root / WORKFLOWS_DIR
+        if not d.is_dir():
+            return []
+        return sorted(p for p in d.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+    def workflow(self, filename: str) -> Workflow | None:
+        p = self.root / WORKFLOWS_DIR / filename
+        if not p.is_file():
+            return None
+        return self._load(p)
+
+    @property
+    def workflows(self) -> list[Workflow]:
+        return [self._load(p) for p in self.workflow_paths()]
+
+    def _load(self, p: Path) -> Workflow:
+        key = ("wf", p)
+        if key not in self._cache:
+            rel = p.relative_to(self.root).as_posix()
+            self._cache[key] = load_workflow_text(read_text(p, rel), p, rel)
+        return self._cache[key]
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def iter_jobs_needing(workflow: Workflow, job_id: str) -> Iterator[str]:
+    """Jobs that `job_id` depends on, directly or transitively (`needs:`)."""
+    seen: set[str] = set()
+    stack = [job_id]
+    while stack:
+        job = workflow.jobs.get(stack.pop(), {})
+        needs = job.get("needs")
+        needs = [needs] if isinstance(needs, str) else (list(needs) if isinstance(needs, list) else [])
+        for n in needs:
+            if n not in seen:
+                seen.add(n)
+                stack.append(n)
+                yield n
+
+
+def dump_yaml_to_string(data: Any) -> str:
+    buf = StringIO()
+    make_yaml().dump(data, buf)
+    return buf.getvalue()

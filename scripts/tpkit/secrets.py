@@ -1,0 +1,24 @@
+"""Finding and redacting PyPI API tokens. Nothing whole ever leaves this module."""
+
+from __future__ import annotations
+
+import re
+
+# PyPI and TestPyPI API tokens are macaroons serialised as `pypi-` + base64url.
+TOKEN_RE = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
+_SHOWN = 4
+
+
+def redact(token: str) -> str:
+    """`pypi-AgEIcHlwaS5vcmc…` -> `pypi-AgEI…[redacted, 180 chars]`."""
+    body = token[len("pypi-"):] if token.startswith("pypi-") else token
+    return f"pypi-{body[:_SHOWN]}…[redacted, {len(token)} chars]"
+
+
+def redact_text(text: str) -> str:
+    """Every token in `text` replaced by its redacted form."""
+    return TOKEN_RE.sub(lambda m: redact(m.group(0)), text)
+
+
+def contains_token(text: str) -> bool:
+    return TOKEN_RE.search(text) is not None
