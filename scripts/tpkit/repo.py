@@ -10,8 +10,6 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass, field
-from functools import cached_property
-from io import StringIO
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -226,7 +224,8 @@ class Repo:
         return res
 
     def remote_url(self, name: str = "origin") -> str | None:
-        res = self.git("remote", "get-url", name, check=False)
+        """The remote's URL as configured (not rewritten by `url.*.insteadOf`)."""
+        res = self.git("config", "--get", f"remote.{name}.url", check=False)
         return res.stdout.strip() if res.returncode == 0 else None
 
     @property
@@ -326,9 +325,3 @@ def iter_jobs_needing(workflow: Workflow, job_id: str) -> Iterator[str]:
                 seen.add(n)
                 stack.append(n)
                 yield n
-
-
-def dump_yaml_to_string(data: Any) -> str:
-    buf = StringIO()
-    make_yaml().dump(data, buf)
-    return buf.getvalue()
