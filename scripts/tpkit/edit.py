@@ -103,7 +103,9 @@ def backup_path(path: Path) -> Path:
 
 def write_atomic(edit: Edit) -> None:
     """Replace the file with `edit.new` in one rename; refuse if it no longer holds `edit.old`."""
-    path = edit.path
+    # Write through a symlink (dotfile managers link ~/.pypirc): replacing the link itself would
+    # leave the old content, token included, in the real file.
+    path = Path(os.path.realpath(edit.path))
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError as exc:
@@ -114,9 +116,13 @@ def write_atomic(edit: Edit) -> None:
         st = os.fstat(fd)
         if read_exact(path) != edit.old:
             raise CannotFix(MSG_CHANGED_UNDER_US.format(path=edit.label or path))
-        if edit.backup:
-            _write_file(backup_path(path), redact_text(edit.old), st.st_mode & 0o7777)
-        _write_file(path, edit.new, st.st_mode & 0o7777, owner=(st.st_uid, st.st_gid))
+        try:
+            if edit.backup:
+                _write_file(backup_path(edit.path), redact_text(edit.old), st.st_mode & 0o7777)
+            _write_file(path, edit.new, st.st_mode & 0o7777, owner=(st.st_uid, st.st_gid))
+        except OSError as exc:  # disk full, read-only folder...: the original is untouched
+            raise CannotFix(f"{edit.label or path}: cannot write: {exc.strerror or exc}; "
+                            "the file is unchanged") from None
     finally:
         os.close(fd)
 
