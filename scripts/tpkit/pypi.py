@@ -87,8 +87,11 @@ async def _fetch_one(client: httpx.AsyncClient, url: str, timeout: float,
         return Fetched(url, error=_describe(exc, timeout))
     try:
         result.data = json.loads(bytes(body))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep for the parser
         result.error = "malformed JSON"
+    else:
+        if result.data is None:  # `null`: no data and, without this, no reason either
+            result.error = "empty JSON document (null)"
     return result
 
 
