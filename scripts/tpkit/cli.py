@@ -84,7 +84,8 @@ def resolve_subject(repo, args: argparse.Namespace) -> ResolvedSubject:
     site = repo.root / "mkdocs.yml"
     configured = subject_from_site_config(site) if site.is_file() else None
     if configured is not None:
-        for key in ("project", "owner", "repository", "workflow", "environment", "testpypi_environment", "index"):
+        for key in ("project", "owner", "repository", "workflow", "environment", "testpypi_environment",
+                    "testpypi_workflow", "index"):
             values[key] = getattr(configured, key)
             sources[key] = "mkdocs.yml extra.tp"
     else:

@@ -35,6 +35,7 @@ DEFAULTS = {
     "workflow": "release.yml",
     "environment": "pypi",
     "testpypi_environment": "testpypi",
+    "testpypi_workflow": "testpypi.yml",
     "index": "pypi",
 }
 
@@ -54,6 +55,7 @@ _WHAT = {
     "workflow": "workflow file name (e.g. release.yml, no directory)",
     "environment": "GitHub environment name",
     "testpypi_environment": "GitHub environment name for TestPyPI",
+    "testpypi_workflow": "workflow file name that uploads to TestPyPI (e.g. testpypi.yml)",
     "index": "package index",
 }
 
@@ -74,6 +76,8 @@ class Subject:
     environment: str = "pypi"
     testpypi_environment: str = "testpypi"
     index: str = "pypi"
+    # The workflow that uploads pre-releases to TestPyPI (its publisher names this file).
+    testpypi_workflow: str = "testpypi.yml"
     index_url_override: str | None = field(default=None, compare=False)
 
     # -- the index -------------------------------------------------------
@@ -191,12 +195,13 @@ class Subject:
 
     def publisher_form(self, index: str | None = None) -> list[tuple[str, str]]:
         """The exact values of PyPI's 'Add a new publisher' form (GitHub tab)."""
-        env = self.testpypi_environment if (index or self.index) == "testpypi" else self.environment
+        testpypi = (index or self.index) == "testpypi"
+        env = self.testpypi_environment if testpypi else self.environment
         return [
             ("PyPI Project Name", self.project),
             ("Owner", self.owner),
             ("Repository name", self.repository),
-            ("Workflow name", self.workflow),
+            ("Workflow name", self.testpypi_workflow if testpypi else self.workflow),
             ("Environment name", env),
         ]
 
@@ -226,6 +231,7 @@ def subject_from_mapping(values: object, source: str = "mkdocs.yml") -> Subject:
         "owner": _GH_NAME_RE,
         "repository": _GH_NAME_RE,
         "workflow": _WORKFLOW_RE,
+        "testpypi_workflow": _WORKFLOW_RE,
         "environment": re.compile(r"^[^\s'\"`,;:\\]+$"),
         "testpypi_environment": re.compile(r"^[^\s'\"`,;:\\]+$"),
     }
