@@ -1,0 +1,233 @@
+"""The docs and the code agree: scripts, check ids, error messages, the workflow, links.
+
+Everything is read from the site as built (tests/_rendered.py: one offline,
+strict build per session), so what is compared is what a reader sees.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from _rendered import ROOT, build_env, page_fences, parse_html, shared_build
+
+SCRIPTS_DIR = ROOT / "scripts"
+WORKFLOWS_DIR = ROOT / ".github" / "workflows"
+WORKFLOW_PAGE = "workflow.md"
+CHECKLIST_PAGE = "checklist.md"
+TROUBLESHOOTING_PAGE = "troubleshooting.md"
+# A link to a script: a repository URL (.../blob/main/scripts/x.py) or a relative one.
+SCRIPT_LINK_RE = re.compile(r"(?:^|/)scripts/([A-Za-z0-9_]+\.py)$")
+
+
+@pytest.fixture(scope="session")
+def site(request):
+    build = shared_build(request.config)
+    assert build.ok, "the site did not build (strict):\n" + build.log[-6000:]
+    return build
+
+
+@pytest.fixture(scope="session")
+def html_pages(site):
+    """{site-relative path: parsed HTML} for every HTML file of the built site."""
+    return {p.relative_to(site.site).as_posix(): parse_html(p) for p in sorted(site.site.rglob("*.html"))}
+
+
+def _page_html(site, html_pages, src_path):
+    page = site.page(src_path)
+    assert page, f"docs/{src_path} is not part of the built site"
+    return html_pages[page["dest_path"]]
+
+
+def _rendered(site, src_path) -> str:
+    page = site.page(src_path)
+    assert page, f"docs/{src_path} is not part of the built site"
+    return page["markdown"]
+
+
+# ---------------------------------------------------------------------------
+# Scripts
+# ---------------------------------------------------------------------------
+
+def repository_scripts() -> set[str]:
+    return {p.name for p in SCRIPTS_DIR.glob("*.py") if p.is_file()}
+
+
+def linked_scripts(html_pages) -> dict[str, set[str]]:
+    """script name -> pages linking to it."""
+    found: dict[str, set[str]] = {}
+    for page, parsed in html_pages.items():
+        for _, url in parsed.links:
+            path = urlsplit(url).path
+            m = SCRIPT_LINK_RE.search(path)
+            if m:
+                found.setdefault(m.group(1), set()).add(page)
+    return found
+
+
+def test_every_linked_script_exists(html_pages):
+    missing = {name: sorted(pages) for name, pages in linked_scripts(html_pages).items()
+               if name not in repository_scripts()}
+    assert not missing, f"the docs link to scripts that are not in scripts/: {missing}"
+
+
+def test_every_script_is_linked_from_the_docs(html_pages):
+    scripts = repository_scripts()
+    assert scripts, "scripts/ has no scripts"
+    unlinked = sorted(scripts - set(linked_scripts(html_pages)))
+    assert not unlinked, f"scripts not linked from any page: {unlinked}"
+
+
+def test_every_script_shows_its_help_in_the_docs(site):
+    titles = {pf.fence.title for pf in page_fences(site)}
+    missing = sorted(n for n in repository_scripts() if f"python scripts/{n} --help" not in titles)
+    assert not missing, f"scripts whose --help no page shows (script_help macro): {missing}"
+
+
+# ---------------------------------------------------------------------------
+# Check ids
+# ---------------------------------------------------------------------------
+
+def check_registry():
+    checks = pytest.importorskip("tpkit.checks", reason="tpkit.checks not written yet")
+    return list(checks.CHECKS)
+
+
+def test_check_ids_on_the_checklist_page_match_the_registry(site):
+    registry = check_registry()
+    ids = {c.id for c in registry}
+    assert ids, "the check registry is empty"
+    prefixes = {re.match(r"[A-Za-z]+", i).group(0) for i in ids}
+    id_re = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\d+\b")
+    on_page = set(id_re.findall(_rendered(site, CHECKLIST_PAGE)))
+    assert sorted(on_page - ids) == [], "check ids on the checklist page that the registry does not have"
+    assert sorted(ids - on_page) == [], "check ids in the registry that the checklist page does not show"
+
+
+# ---------------------------------------------------------------------------
+# Troubleshooting
+# ---------------------------------------------------------------------------
+
+ERROR_TEXT_LANGS = {"text", ""}
+
+
+def troubleshooting_error_blocks(site):
+    return [pf for pf in page_fences(site) if pf.page == TROUBLESHOOTING_PAGE and pf.fence.lang in ERROR_TEXT_LANGS
+            and not (pf.fence.title or "").startswith("python scripts/")]
+
+
+def _matched(diagnosis) -> list:
+    for attr in ("matches", "entries", "matched"):
+        if hasattr(diagnosis, attr):
+            return list(getattr(diagnosis, attr))
+    raise AssertionError(f"Diagnosis has none of matches/entries/matched: {diagnosis!r}")
+
+
+def test_every_error_on_the_troubleshooting_page_is_recognised(site):
+    diagnose = pytest.importorskip("tpkit.diagnose", reason="tpkit.diagnose not written yet")
+    blocks = troubleshooting_error_blocks(site)
+    assert blocks, "the troubleshooting page shows no error text blocks"
+    unrecognised = [pf.id for pf in blocks if not _matched(diagnose.diagnose(pf.fence.content))]
+    assert not unrecognised, f"error texts diagnose() does not recognise: {unrecognised}"
+
+
+def test_every_known_error_is_on_the_troubleshooting_page(site):
+    diagnose = pytest.importorskip("tpkit.diagnose", reason="tpkit.diagnose not written yet")
+    shown = "\n".join(pf.fence.content for pf in troubleshooting_error_blocks(site))
+    missing = [m.id for m in diagnose.MESSAGES if m.example.strip() not in shown]
+    assert not missing, f"diagnosis entries whose example text the troubleshooting page does not show: {missing}"
+
+
+# ---------------------------------------------------------------------------
+# The workflow, byte for byte
+# ---------------------------------------------------------------------------
+
+def test_workflow_page_shows_the_real_release_workflow(site, html_pages):
+    real = (WORKFLOWS_DIR / "release.yml").read_bytes().decode("utf-8")
+    blocks = [b for b in _page_html(site, html_pages, WORKFLOW_PAGE).code_blocks
+              if b["title"] == ".github/workflows/release.yml"]
+    assert blocks, "the workflow page has no code block titled .github/workflows/release.yml"
+    for block in blocks:
+        assert block["text"] == real, "the workflow shown differs from .github/workflows/release.yml"
+
+
+def test_every_workflow_file_shown_anywhere_is_verbatim(html_pages):
+    shown = 0
+    for page, parsed in html_pages.items():
+        for block in parsed.code_blocks:
+            title = block["title"] or ""
+            if title.startswith(".github/workflows/"):
+                path = ROOT / title
+                assert path.is_file(), f"{page} shows {title}, which is not in the repository"
+                assert block["text"] == path.read_bytes().decode("utf-8"), f"{page}: {title} differs from the file"
+                shown += 1
+    assert shown, "no page shows a workflow file"
+
+
+# ---------------------------------------------------------------------------
+# Links and anchors
+# ---------------------------------------------------------------------------
+
+def test_strict_build_succeeds_from_the_command_line(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "site")],
+                         cwd=ROOT, env=build_env(), capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, f"mkdocs build --strict failed:\n{res.stdout}\n{res.stderr}"
+
+
+def test_build_log_has_no_warnings(site):
+    warnings = [line for line in site.log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    assert not warnings, warnings
+
+
+def _internal_target(page: str, url: str) -> tuple[str, str] | None:
+    """(site-relative file, fragment) for a link that stays on the site, else None."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("//"):
+        return None
+    if not parts.path and not parts.fragment:
+        return None
+    target = urljoin("/" + page, parts.path) if parts.path else "/" + page
+    target = unquote(target).lstrip("/")
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    return target, unquote(parts.fragment)
+
+
+def test_every_internal_link_and_anchor_resolves(site, html_pages):
+    broken = []
+    checked = 0
+    for page, parsed in html_pages.items():
+        for where, url in parsed.links:
+            resolved = _internal_target(page, url)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            checked += 1
+            path = site.site / target
+            if not path.is_file():
+                broken.append(f"{page}: {where}={url!r} -> {target} does not exist")
+            elif fragment and target.endswith(".html"):
+                ids = html_pages[target].ids if target in html_pages else parse_html(path).ids
+                if fragment not in ids:
+                    broken.append(f"{page}: {where}={url!r} -> no id {fragment!r} in {target}")
+    assert checked, "no internal links found: the HTML parser is broken"
+    assert not broken, "\n".join(broken)
+
+
+@pytest.mark.parametrize("page, url, expected", [
+    ("workflow/index.html", "../checklist/#tp101", ("checklist/index.html", "tp101")),
+    ("index.html", "workflow/", ("workflow/index.html", "")),
+    ("index.html", "#top", ("index.html", "top")),
+    ("a/index.html", "../assets/x%20y.js", ("assets/x y.js", "")),
+    ("index.html", "https://pypi.org/", None),
+    ("index.html", "mailto:x@example.invalid", None),
+    ("index.html", "//cdn.example/x.js", None),
+])
+def test_internal_target(page, url, expected):
+    assert _internal_target(page, url) == expected
+
