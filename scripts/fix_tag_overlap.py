@@ -1,0 +1,108 @@
+"""Narrow the PyPI workflow's tag trigger so pre-release and test tags only reach TestPyPI.
+
+A `v*` trigger also fires for v1.2.3rc1 or v1.2.3-test1: the same tag then
+publishes to PyPI as well as TestPyPI (or a test tag lands on PyPI for good).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+from tpkit.cli import make_parser, run
+from tpkit.wfedit import WorkflowEdit, add_workflow_option, run_fixer, tag_triggers
+
+FINAL_PATTERN = "v[0-9]+.[0-9]+.[0-9]+"
+FINAL_PATTERN_NO_V = "[0-9]+.[0-9]+.[0-9]+"
+# Tags that must never trigger the PyPI workflow (PEP 440 pre-releases, dev releases, the guide's test tags).
+PRE_RELEASE_TAGS = [
+    "v1.2.3a1", "v1.2.3b1", "v1.2.3rc1", "v1.2.3.dev1", "v1.2.3-test1", "v1.2.3-rc.1", "v1.2.3-beta.1",
+    "1.2.3a1", "1.2.3b1", "1.2.3rc1", "1.2.3.dev1", "1.2.3-test1",
+]
+
+DESCRIPTION = f"""\
+In each workflow that publishes to PyPI (not TestPyPI), replace every
+`on.push.tags` pattern that also matches a pre-release or test tag (e.g. `v*`
+matches v1.2.3rc1 and v1.2.3-test1) with `{FINAL_PATTERN}` (or
+`{FINAL_PATTERN_NO_V}` for tags without a v), so only final releases reach PyPI
+and pre-releases go to the TestPyPI workflow alone. Comments and quoting stay.
+
+exit: 0 fixed or nothing to do, 1 not applied or could not fix, 2 bad input"""
+
+MSG_WHAT = "the PyPI workflow's tag trigger matches no pre-release or test tag"
+MSG_BOTH_INDEXES = ("publishes to both PyPI and TestPyPI from one workflow: narrowing its trigger would "
+                    "stop the TestPyPI uploads; split it into two workflows (see the guide's workflow page)")
+MSG_TAGS_IGNORE = "on.push.tags-ignore: replace it with a `tags:` list naming final releases ({pattern})"
+MSG_STILL = "on.push.tags still matches {tag}; change the patterns by hand"
+
+
+def publishes_to_pypi(wf) -> bool:
+    return any(s.target_index == "pypi" for s in wf.publish_steps)
+
+
+def _like(old, new: str):
+    """`new` with the quoting of `old`."""
+    if isinstance(old, SingleQuotedScalarString):
+        return SingleQuotedScalarString(new)
+    if isinstance(old, DoubleQuotedScalarString):
+        return DoubleQuotedScalarString(new)
+    return new
+
+
+def narrowed(pattern: str) -> list[str]:
+    """What a too-wide positive pattern becomes."""
+    out = []
+    if tag_triggers([pattern], "v1.2.3"):
+        out.append(FINAL_PATTERN)
+    if tag_triggers([pattern], "1.2.3"):
+        out.append(FINAL_PATTERN_NO_V)
+    return out or [FINAL_PATTERN]
+
+
+def fix(we: WorkflowEdit, args=None) -> list[str]:
+    wf, data = we.workflow, we.data
+    if any(s.target_index == "testpypi" for s in wf.publish_steps):
+        return [MSG_BOTH_INDEXES]
+    on_key = "on" if "on" in data else (True if True in data else None)
+    push = data.get(on_key) if on_key is not None else None
+    push = push.get("push") if isinstance(push, dict) else None
+    if not isinstance(push, dict):
+        return []  # not triggered by tags (e.g. on: release): no overlap possible
+    if "tags" not in push:
+        return [MSG_TAGS_IGNORE.format(pattern=FINAL_PATTERN)] if "tags-ignore" in push else []
+    tags = push["tags"]
+    patterns = [str(tags)] if isinstance(tags, str) else [str(t) for t in tags or []]
+    if not any(tag_triggers(patterns, t) for t in PRE_RELEASE_TAGS):
+        return []
+    if isinstance(tags, str):
+        new = narrowed(tags)
+        push["tags"] = _like(tags, new[0]) if len(new) == 1 else [_like(tags, p) for p in new]
+    else:
+        i = 0
+        while i < len(tags):
+            p = str(tags[i])
+            if not p.startswith("!") and any(tag_triggers([p], t) for t in PRE_RELEASE_TAGS):
+                new = [n for n in narrowed(p) if n not in (str(x) for x in tags)]
+                if not new:
+                    del tags[i]
+                    continue
+                tags[i] = _like(tags[i], new[0])
+                for extra in new[1:]:
+                    i += 1
+                    tags.insert(i, _like(tags[i - 1], extra))
+            i += 1
+    patterns = [str(push["tags"])] if isinstance(push["tags"], str) else [str(t) for t in push["tags"]]
+    left = [t for t in PRE_RELEASE_TAGS if tag_triggers(patterns, t)]
+    return [MSG_STILL.format(tag=left[0])] if left else []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser("fix_tag_overlap.py", DESCRIPTION, subject=False)
+    add_workflow_option(parser)
+    args = parser.parse_args(argv)
+    return run_fixer(args, fix, MSG_WHAT, wanted=publishes_to_pypi)
+
+
+if __name__ == "__main__":
+    run(main)

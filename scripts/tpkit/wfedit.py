@@ -1,0 +1,513 @@
+"""Editing workflow files so that only the lines that had to change do change.
+
+A workflow is loaded round-trip (tpkit.repo.make_yaml), changed as a tree, and
+dumped with the file's own indentation. ruamel.yaml's dump is not byte-exact
+(it strips whitespace-only lines, drops a blank line after a nested mapping,
+may re-indent), so the result is merged back: the dump of the *unchanged* tree
+is aligned with the original text, and only the lines where the changed tree's
+dump differs from it are replaced. Every other line is the user's, byte for byte.
+If the merge cannot be placed safely (or would not read back as the changed
+tree), the plain dump is used instead: correct, only less faithful.
+
+The tree helpers move the blank lines and comments that ruamel attaches to
+"the last scalar before them" when keys are inserted, removed or replaced, so
+that a blank line between two jobs stays between them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Callable
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
+
+from tpkit.edit import Edit, read_exact
+from tpkit.errors import BadInput
+from tpkit.repo import WORKFLOWS_DIR, Repo, Workflow, load_workflow_text, make_yaml, read_text
+
+MSG_NO_WORKFLOW = "{path}: no such workflow file"
+MSG_NO_PUBLISHING = ("{dir}: no workflow uses pypa/gh-action-pypi-publish; "
+                     "pass --workflow NAME to pick one")
+
+
+# -- indentation ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Indent:
+    """ruamel's three numbers: nested mapping indent, sequence item indent, dash offset."""
+
+    mapping: int = 2
+    sequence: int = 4
+    offset: int = 2
+
+
+_KEY_ONLY_RE = re.compile(r"^(\s*)(?:-\s+)?[^\s#][^#]*:\s*(?:#.*)?$")
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def detect_indent(text: str) -> Indent:
+    """The file's most common mapping indent and sequence indent/offset."""
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    maps: Counter[int] = Counter()
+    seqs: Counter[tuple[int, int]] = Counter()
+    for prev, cur in zip(lines, lines[1:]):
+        m = _KEY_ONLY_RE.match(prev)
+        if not m or prev.rstrip().endswith(("|", ">", "|-", ">-")):
+            continue
+        # The key's column: after a "- " when the key opens a sequence item.
+        stripped = prev.lstrip(" ")
+        key_col = _indent_of(prev) + (len(stripped) - len(stripped[1:].lstrip(" ")) if stripped.startswith("- ") else 0)
+        cur_col = _indent_of(cur)
+        if cur_col < key_col:
+            continue
+        body = cur.lstrip(" ")
+        if body.startswith("- "):
+            offset = cur_col - key_col
+            gap = len(body) - len(body[1:].lstrip(" "))  # "-" plus its spaces
+            seqs[(offset + gap, offset)] += 1
+        elif cur_col > key_col:
+            maps[cur_col - key_col] += 1
+    mapping = maps.most_common(1)[0][0] if maps else 2
+    sequence, offset = seqs.most_common(1)[0][0] if seqs else (mapping + 2, mapping)
+    if sequence < offset + 2:  # ruamel needs room for "- "
+        sequence = offset + 2
+    return Indent(mapping, sequence, offset)
+
+
+# -- merging a dump back into the original text ---------------------------------
+def merge_dump(original: str, base: str, new: str) -> str | None:
+    """`original` with the changes between `base` and `new` applied; None when they cannot be placed.
+
+    `base` is the dump of the unchanged tree, `new` of the changed tree; both are
+    ruamel's rendering, so their differences are exactly the intended edits.
+    """
+    if base == new:
+        return original
+    o, b, n = (s.splitlines(keepends=True) for s in (original, base, new))
+    # base line -> original line, ignoring indentation and trailing whitespace.
+    b2o: dict[int, int] = {}
+    sm = SequenceMatcher(None, [x.strip() for x in o], [x.strip() for x in b], autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for k in range(j2 - j1):
+                b2o[j1 + k] = i1 + k
+
+    def anchor(j: int) -> int | None:
+        """The original line before which something inserted before base line `j` goes."""
+        if j >= len(b):
+            return len(o)
+        if j in b2o:
+            return b2o[j]
+        if j - 1 in b2o:
+            return b2o[j - 1] + 1
+        return None
+
+    hunks: list[tuple[int, int, list[str]]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, b, n, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 < i2:
+            if i1 not in b2o or i2 - 1 not in b2o:
+                return None
+            start, end = b2o[i1], b2o[i2 - 1] + 1
+        else:
+            start = anchor(i1)
+            if start is None:
+                return None
+            end = start
+        hunks.append((start, end, n[j1:j2]))
+    result: list[str] = []
+    pos = 0
+    for start, end, lines in hunks:
+        if start < pos:
+            return None
+        result.extend(o[pos:start])
+        result.extend(lines)
+        pos = end
+    result.extend(o[pos:])
+    # A hunk may land after a last line that had no newline.
+    for i, line in enumerate(result[:-1]):
+        if not line.endswith("\n"):
+            result[i] = line + "\n"
+    return "".join(result)
+
+
+def plain(node: Any) -> Any:
+    """Plain Python data of a round-trip tree (for comparing two readings)."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node if node is None or isinstance(node, (bool, int, float)) else str(node)
+
+
+# -- comments that ruamel hangs on the last scalar ----------------------------------
+def _slot_index(container: Any) -> int:
+    return 0 if isinstance(container, CommentedSeq) else 2
+
+
+def _is_block(node: Any) -> bool:
+    return isinstance(node, (CommentedMap, CommentedSeq)) and len(node) > 0 and not node.fa.flow_style()
+
+
+def tail_holder(container: Any, key: Any) -> tuple[Any, Any]:
+    """Where ruamel keeps the comment lines that follow item `key` of `container`."""
+    value = container[key]
+    while _is_block(value):
+        container, key = value, (len(value) - 1 if isinstance(value, CommentedSeq) else list(value)[-1])
+        value = container[key]
+    return container, key
+
+
+def _token(container: Any, key: Any) -> CommentToken | None:
+    entry = container.ca.items.get(key)
+    return entry[_slot_index(container)] if entry else None
+
+
+def _set_token(container: Any, key: Any, token: CommentToken | None) -> None:
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    entry[_slot_index(container)] = token
+    if all(x is None for x in entry):
+        del container.ca.items[key]
+
+
+def take_trailing(container: Any, key: Any) -> str:
+    """Remove and return the lines after item `key` (blank lines, full-line comments); its end-of-line comment stays."""
+    holder, hkey = tail_holder(container, key)
+    tok = _token(holder, hkey)
+    if tok is None or "\n" not in tok.value:
+        return ""
+    eol, rest = tok.value.split("\n", 1)
+    if eol.strip():
+        tok.value = eol + "\n"
+    else:
+        _set_token(holder, hkey, None)
+    return rest
+
+
+def put_trailing(container: Any, key: Any, lines: str) -> None:
+    """Append comment lines after item `key` (its subtree's last scalar)."""
+    if not lines:
+        return
+    holder, hkey = tail_holder(container, key)
+    tok = _token(holder, hkey)
+    if tok is None:
+        _set_token(holder, hkey, CommentToken("\n" + lines, CommentMark(0), None))
+    else:
+        tok.value = tok.value + lines if tok.value.endswith("\n") else tok.value + "\n" + lines
+
+
+def eol_comment(container: Any, key: Any) -> str:
+    """The end-of-line comment of item `key` ("" when none); blank lines after it are not part of it."""
+    tok = _token(container, key)
+    if tok is None:
+        return ""
+    first = tok.value.split("\n", 1)[0]
+    return first.strip()
+
+
+def set_eol_comment(container: Any, key: Any, comment: str, column: int = 0) -> None:
+    """Set (or with "" remove) the end-of-line comment of a scalar item, keeping the lines after it."""
+    tok = _token(container, key)
+    rest = tok.value.split("\n", 1)[1] if tok is not None and "\n" in tok.value else ""
+    if comment:
+        value = comment + "\n" + rest
+        if tok is not None and tok.value.split("\n", 1)[0].strip():
+            tok.value = value  # keeps the user's comment column
+        else:
+            _set_token(container, key, CommentToken(" " + value, CommentMark(column), None))
+    elif rest:
+        _set_token(container, key, CommentToken("\n" + rest, CommentMark(0), None))
+    else:
+        _set_token(container, key, None)
+
+
+def insert_key(mapping: CommentedMap, pos: int, key: Any, value: Any) -> None:
+    """Insert `key: value` at `pos`; blank lines/comments that preceded the next item stay before it."""
+    keys = list(mapping)
+    trailing = take_trailing(mapping, keys[pos - 1]) if 0 < pos <= len(keys) else ""
+    mapping.insert(pos, key, value)
+    put_trailing(mapping, key, trailing)
+
+
+def insert_item(seq: CommentedSeq, pos: int, value: Any) -> None:
+    """Insert into a block sequence the same way as `insert_key`."""
+    trailing = take_trailing(seq, pos - 1) if 0 < pos <= len(seq) else ""
+    seq.insert(pos, value)
+    # ruamel keys sequence comments by index: shift the ones after `pos`.
+    items = seq.ca.items
+    for idx in sorted((i for i in items if isinstance(i, int) and i >= pos), reverse=True):
+        items[idx + 1] = items.pop(idx)
+    put_trailing(seq, pos, trailing)
+
+
+def remove_key(mapping: CommentedMap, key: Any) -> None:
+    """Delete `key` (with its end-of-line comment); the lines that followed it move to the item before."""
+    keys = list(mapping)
+    pos = keys.index(key)
+    trailing = take_trailing(mapping, key)
+    mapping.ca.items.pop(key, None)
+    del mapping[key]
+    if trailing and pos > 0:
+        put_trailing(mapping, keys[pos - 1], trailing)
+
+
+def replace_value(mapping: CommentedMap, key: Any, value: Any) -> None:
+    """Set `mapping[key] = value`, keeping the lines that followed the old value after the new one."""
+    trailing = take_trailing(mapping, key)
+    mapping[key] = value
+    put_trailing(mapping, key, trailing)
+
+
+def flow_map(**items: Any) -> CommentedMap:
+    m = CommentedMap(items)
+    m.fa.set_flow_style()
+    return m
+
+
+def block_map(*pairs: tuple[str, Any]) -> CommentedMap:
+    m = CommentedMap()
+    for k, v in pairs:
+        m[k] = v
+    m.fa.set_block_style()
+    return m
+
+
+# -- one workflow file under edit -------------------------------------------------
+@dataclass
+class WorkflowEdit:
+    """A workflow's text and a fresh round-trip tree to change; `edit()` gives the tpkit.edit.Edit."""
+
+    path: Path
+    relpath: str
+    old: str                      # exactly as on disk
+    backup: bool
+    workflow: Workflow = field(init=False)
+    indent: Indent = field(init=False)
+    newline: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.newline = "\r\n" if "\r\n" in self.old else "\n"
+        self.text = self.old.replace("\r\n", "\n")
+        self.workflow = load_workflow_text(self.text, self.path, self.relpath)
+        self.indent = detect_indent(self.text)
+
+    @classmethod
+    def open(cls, repo: Repo, relpath: str) -> "WorkflowEdit":
+        path = repo.path(relpath)
+        read_text(path, relpath)  # one-line BadInput for missing/binary/non-UTF-8
+        return cls(path=path, relpath=relpath, old=read_exact(path), backup=not repo.is_tracked(relpath))
+
+    @property
+    def data(self) -> CommentedMap:
+        return self.workflow.data
+
+    def dump(self, data: Any) -> str:
+        yaml = make_yaml()
+        yaml.indent(mapping=self.indent.mapping, sequence=self.indent.sequence, offset=self.indent.offset)
+        buf = io.StringIO()
+        yaml.dump(data, buf)
+        return buf.getvalue()
+
+    def render(self) -> str:
+        """The new text: the original with only the changed lines replaced."""
+        base = self.dump(load_workflow_text(self.text, self.path, self.relpath).data)
+        new = self.dump(self.data)
+        merged = merge_dump(self.text, base, new)
+        if merged is not None and merged != self.text:
+            try:
+                ok = plain(make_yaml().load(merged)) == plain(make_yaml().load(new))
+            except Exception:  # noqa: BLE001 - a merge that does not parse falls back to the dump
+                ok = False
+            if not ok:
+                merged = None
+        if merged is None:
+            merged = new
+        if merged == self.text:
+            return self.old
+        return merged.replace("\n", self.newline) if self.newline != "\n" else merged
+
+    def edit(self) -> Edit:
+        return Edit(path=self.path, old=self.old, new=self.render(), label=self.relpath, backup=self.backup)
+
+
+# -- which workflows a fixer works on ------------------------------------------------
+def workflow_name(name: str) -> str:
+    """`release.yml` or `.github/workflows/release.yml` -> `release.yml`."""
+    return Path(name).name
+
+
+def target_workflows(repo: Repo, name: str | None,
+                     wanted: Callable[[Workflow], bool] = lambda wf: bool(wf.publish_steps)) -> list[Workflow]:
+    """The workflow named by --workflow, else every workflow that publishes."""
+    if name:
+        wf = repo.workflow(workflow_name(name))
+        if wf is None:
+            raise BadInput(MSG_NO_WORKFLOW.format(path=f"{WORKFLOWS_DIR}/{workflow_name(name)}"))
+        return [wf]
+    found = [wf for wf in repo.workflows if wanted(wf)]
+    if not found:
+        raise BadInput(MSG_NO_PUBLISHING.format(dir=WORKFLOWS_DIR))
+    return found
+
+
+def job_environment(job: Any) -> str | None:
+    """The environment name of a job (`environment: pypi` or `environment: {name: pypi}`)."""
+    env = job.get("environment") if isinstance(job, dict) else None
+    if isinstance(env, dict):
+        env = env.get("name")
+    return str(env) if env not in (None, "") else None
+
+
+# -- permissions ---------------------------------------------------------------------
+ID_TOKEN = "id-token"
+
+
+def set_block_permissions(job: CommentedMap, perms: CommentedMap) -> None:
+    """Give a job its own `permissions:` block, before `steps:` (or last)."""
+    keys = list(job)
+    if "permissions" in job:
+        replace_value(job, "permissions", perms)
+    else:
+        insert_key(job, keys.index("steps") if "steps" in keys else len(keys), "permissions", perms)
+
+
+def drop_permission(owner: CommentedMap, name: str) -> bool:
+    """Remove `name` from `owner["permissions"]` (a mapping); an emptied block becomes `{}`. True when changed."""
+    perms = owner.get("permissions")
+    if not isinstance(perms, dict) or name not in perms:
+        return False
+    if len(perms) == 1:
+        replace_value(owner, "permissions", flow_map())
+    else:
+        remove_key(perms, name)
+    return True
+
+
+def grant_id_token(workflow_data: CommentedMap, job: CommentedMap, comment: str = "") -> str | None:
+    """Make sure `job` has `id-token: write` of its own. Returns a problem when it cannot.
+
+    A job with no `permissions:` of its own inherits the workflow's; once it has
+    its own block it gets only what that block lists, so the workflow-level keys
+    (other than id-token) are copied into it, or `contents: read` (what checkout
+    needs) when the workflow sets none. `comment` (e.g. the one that explained
+    the workflow-level id-token) goes on the new id-token line.
+    """
+    perms = job.get("permissions")
+    if isinstance(perms, dict):
+        if perms.get(ID_TOKEN) == "write":
+            return None
+        if ID_TOKEN in perms:
+            perms[ID_TOKEN] = "write"
+        else:
+            if not perms and perms.fa.flow_style():
+                perms.fa.set_block_style()
+            insert_key(perms, len(perms), ID_TOKEN, "write")
+            if comment and not perms.fa.flow_style():
+                set_eol_comment(perms, ID_TOKEN, comment)
+        return None
+    if perms == "write-all":
+        return None  # already has it (too much else, which zizmor reports)
+    if perms is not None:
+        return f"permissions: {perms} on a publishing job: replace it with a mapping that lists id-token: write"
+    inherited = workflow_data.get("permissions")
+    new = CommentedMap()
+    if isinstance(inherited, dict):
+        for k, v in inherited.items():
+            if k != ID_TOKEN:
+                new[k] = v
+    else:
+        new["contents"] = "read"
+    new[ID_TOKEN] = "write"
+    if comment:
+        set_eol_comment(new, ID_TOKEN, comment)
+    set_block_permissions(job, new)
+    return None
+
+
+# -- the shape every workflow fixer shares ----------------------------------------------
+WORKFLOW_HELP = ("the workflow file to fix, e.g. release.yml "
+                 "(default: every workflow that uses pypa/gh-action-pypi-publish)")
+
+Fix = Callable[[WorkflowEdit, Any], list[str]]
+
+
+def add_workflow_option(parser: Any) -> None:
+    parser.add_argument("--workflow", metavar="NAME", help=WORKFLOW_HELP)
+
+
+def run_fixer(args: Any, fix: Fix, what: str,
+              wanted: Callable[[Workflow], bool] | None = None) -> int:
+    """Apply `fix` to each target workflow, then show/confirm/write through tpkit.edit.
+
+    `fix` changes `WorkflowEdit.data` in place and returns what it could not fix
+    (one line each). Exit code: 0 fixed or nothing to do, 1 not applied or a problem left.
+    """
+    from tpkit.cli import info
+    from tpkit.edit import apply_edits
+
+    repo = Repo.open(args.repo)
+    targets = target_workflows(repo, getattr(args, "workflow", None), wanted or (lambda wf: bool(wf.publish_steps)))
+    edits: list[Edit] = []
+    problems: list[str] = []
+    for wf in targets:
+        we = WorkflowEdit.open(repo, wf.relpath)
+        problems += [f"{wf.relpath}: {p}" for p in fix(we, args)]
+        edits.append(we.edit())
+    code = apply_edits(edits, yes=args.yes, dry_run=args.dry_run, what=what)
+    for p in problems:
+        info(p)
+    return code or (1 if problems else 0)
+
+
+# -- GitHub's filter patterns (on.push.tags) ----------------------------------------------
+def filter_pattern_regex(pattern: str) -> re.Pattern[str]:
+    """A regex for one GitHub Actions filter pattern (`*`, `**`, `?`, `+`, `[0-9]`, `\\` escapes)."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "*":
+            if pattern.startswith("**", i):
+                out.append(".*")
+                i += 2
+                continue
+            out.append("[^/]*")
+        elif c in "?+":
+            out.append(c)  # zero-or-one / one-or-more of the preceding character
+        elif c == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(c))
+            else:
+                out.append("[" + pattern[i + 1:end].replace("\\", "\\\\") + "]")
+                i = end
+        elif c == "\\" and i + 1 < len(pattern):
+            i += 1
+            out.append(re.escape(pattern[i]))
+        else:
+            out.append(re.escape(c))
+        i += 1
+    try:
+        return re.compile("".join(out))
+    except re.error:
+        return re.compile(re.escape(pattern))
+
+
+def tag_triggers(patterns: list[str], tag: str) -> bool:
+    """Whether `tag` triggers a workflow whose `tags:` are `patterns` (later `!pattern`s exclude)."""
+    hit = False
+    for p in patterns:
+        negate = p.startswith("!")
+        if filter_pattern_regex(p[1:] if negate else p).fullmatch(tag):
+            hit = not negate
+    return hit
