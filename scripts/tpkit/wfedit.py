@@ -194,6 +194,13 @@ def take_trailing(container: Any, key: Any) -> str:
     return rest
 
 
+def peek_trailing(container: Any, key: Any) -> str:
+    """The lines after item `key` (as `take_trailing` would return them), left in place."""
+    holder, hkey = tail_holder(container, key)
+    tok = _token(holder, hkey)
+    return tok.value.split("\n", 1)[1] if tok is not None and "\n" in tok.value else ""
+
+
 def put_trailing(container: Any, key: Any, lines: str) -> None:
     """Append comment lines after item `key` (its subtree's last scalar)."""
     if not lines:
@@ -215,7 +222,7 @@ def eol_comment(container: Any, key: Any) -> str:
     return first.strip()
 
 
-def set_eol_comment(container: Any, key: Any, comment: str, column: int = 0) -> None:
+def set_eol_comment(container: Any, key: Any, comment: str, gap: int = 2) -> None:
     """Set (or with "" remove) the end-of-line comment of a scalar item, keeping the lines after it."""
     tok = _token(container, key)
     rest = tok.value.split("\n", 1)[1] if tok is not None and "\n" in tok.value else ""
@@ -224,7 +231,8 @@ def set_eol_comment(container: Any, key: Any, comment: str, column: int = 0) -> 
         if tok is not None and tok.value.split("\n", 1)[0].strip():
             tok.value = value  # keeps the user's comment column
         else:
-            _set_token(container, key, CommentToken(" " + value, CommentMark(column), None))
+            # ruamel writes one space before a column-0 comment; `gap` spaces in all.
+            _set_token(container, key, CommentToken(" " * (gap - 1) + value, CommentMark(0), None))
     elif rest:
         _set_token(container, key, CommentToken("\n" + rest, CommentMark(0), None))
     else:
@@ -432,6 +440,37 @@ def grant_id_token(workflow_data: CommentedMap, job: CommentedMap, comment: str 
         set_eol_comment(new, ID_TOKEN, comment)
     set_block_permissions(job, new)
     return None
+
+
+MSG_WORKFLOW_WRITE_ALL = ("permissions: write-all at workflow level gives every job id-token: write; "
+                          "replace it with the permissions the jobs need (e.g. contents: read)")
+MSG_JOB_WRITE_ALL = ("job {job}: permissions: write-all also grants id-token: write to a job that "
+                     "does not publish; list only the permissions it needs")
+
+
+def limit_id_token(we: WorkflowEdit) -> list[str]:
+    """id-token: write on each publishing job, nowhere else; returns what could not be fixed."""
+    wf, data = we.workflow, we.data
+    publishing = set(wf.publishing_jobs)
+    problems: list[str] = []
+    top = data.get("permissions")
+    # The comment that explained the workflow-level grant moves with it.
+    comment = eol_comment(top, ID_TOKEN) if isinstance(top, dict) and ID_TOKEN in top else ""
+    # Job-level grants first: a job without permissions copies the workflow-level ones.
+    for job_id in sorted(publishing):
+        problem = grant_id_token(data, wf.jobs[job_id], comment)
+        if problem:
+            problems.append(f"job {job_id}: {problem}")
+    if data.get("permissions") == "write-all":
+        problems.append(MSG_WORKFLOW_WRITE_ALL)
+    drop_permission(data, ID_TOKEN)
+    for job_id, job in wf.jobs.items():
+        if job_id in publishing:
+            continue
+        if job.get("permissions") == "write-all":
+            problems.append(MSG_JOB_WRITE_ALL.format(job=job_id))
+        drop_permission(job, ID_TOKEN)
+    return problems
 
 
 # -- the shape every workflow fixer shares ----------------------------------------------
