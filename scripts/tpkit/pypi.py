@@ -120,8 +120,10 @@ def fetch_all_sync(urls: list[str], **kwargs: Any) -> list[Fetched]:
     budget = kwargs.get("budget", DEFAULT_BUDGET)
     started = time.monotonic()
     try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop running: the usual case
         return asyncio.run(fetch_all(urls, **kwargs))
-    except RuntimeError:
+    else:
         # Already inside an event loop (rare: e.g. a notebook); run in a private thread.
         import concurrent.futures
 
