@@ -275,6 +275,32 @@ class Repo:
         res = self.git("show", f"{rev}:{relpath}", check=False)
         return res.stdout if res.returncode == 0 else None
 
+    def show_many(self, specs: list[tuple[str, str]]) -> list[str | None]:
+        """Several `show(rev, relpath)` in one `git cat-file --batch` (one process for all tags)."""
+        if not specs:
+            return []
+        request = "".join(f"{rev}:{relpath}\n" for rev, relpath in specs).encode()
+        try:
+            res = subprocess.run(["git", "-C", str(self.root), "cat-file", "--batch"], input=request,
+                                 capture_output=True, timeout=GIT_TIMEOUT, env=_git_env())
+        except subprocess.TimeoutExpired:
+            raise BadInput(f"{self.root}: git cat-file timed out after {GIT_TIMEOUT:.0f}s") from None
+        out, pos, found = res.stdout, 0, []
+        for _ in specs:
+            end = out.find(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) == 3 and header[1] in (b"blob",):
+                size = int(header[2])
+                found.append(out[pos:pos + size].decode("utf-8", "replace"))
+                pos += size + 1
+            elif len(header) == 3:  # a tree or commit: skip its body
+                pos += int(header[2]) + 1
+                found.append(None)
+            else:  # "<spec> missing" / "ambiguous"
+                found.append(None)
+        return found
+
     # -- files ---------------------------------------------------------------
     def path(self, relpath: str) -> Path:
         return self.root / relpath
