@@ -7,10 +7,16 @@ Each module beside this one holds plain functions (tested without MkDocs) and a
 from __future__ import annotations
 
 from macros import site
+from mkdocs.exceptions import PluginError
+
 from tpkit.config import subject_from_mapping
+from tpkit.errors import BadInput
 
 
 def define_env(env) -> None:
-    subject = subject_from_mapping((env.conf.get("extra") or {}).get("tp"), source=str(env.conf.config_file_path))
+    try:
+        subject = subject_from_mapping((env.conf.get("extra") or {}).get("tp"), source=str(env.conf.config_file_path))
+    except BadInput as exc:  # one line naming the key, not a traceback
+        raise PluginError(str(exc)) from None
     env.variables["tp"] = subject
     site.register(env, subject)

@@ -1,7 +1,208 @@
-"""Macros for the guide's pages (the site helper fills these in)."""
+"""Macros for the guide's pages: repository files verbatim, scripts' real --help, PyPI badges.
+
+The functions here are plain Python (tests call them without MkDocs); `register`
+only wraps them for mkdocs-macros. A problem that makes a page wrong (a missing
+file, a highlighted line that is not there, an unknown script) fails the build
+with one line naming it.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable
 
-def register(env, subject) -> None:
-    pass
+from mkdocs.exceptions import PluginError
+
+from macros.badges import BadgeBoard, BadgeCache, BadgeSettings, default_cache_dir, offline_requested
+from tpkit.config import Subject
+from tpkit.errors import BadInput
+
+# The repository this site documents: the folder holding macros/, scripts/ and .github/.
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS_DIR = "scripts"
+HELP_TIMEOUT = 20.0  # seconds for one `script --help`
+
+log = logging.getLogger("mkdocs.plugins.tp.site")
+
+MSG_MISSING_FILE = "include_file: {path} does not exist in the repository ({root})"
+MSG_NOT_A_FILE = "include_file: {path} is not a readable text file: {why}"
+MSG_OUTSIDE = "include_file: {path} is outside the repository"
+MSG_NO_SUCH_LINE = "include_file: no line of {path} contains {text!r} (asked to highlight it)"
+MSG_NO_SCRIPT = "script: scripts/{name} does not exist (known: {known})"
+MSG_HELP_FAILED = "script_help: `python scripts/{name} --help` {why}"
+
+LANGUAGES = {".yml": "yaml", ".yaml": "yaml", ".toml": "toml", ".py": "python", ".json": "json",
+             ".cfg": "ini", ".ini": "ini", ".sh": "bash", ".md": "markdown"}
+
+
+class SiteError(BadInput):
+    """A page asks for something the repository does not have."""
+
+
+def _fence_for(text: str) -> str:
+    """A backtick fence longer than any backtick run in the text, so nothing closes it early."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _resolve(path: str, root: Path) -> Path:
+    target = (root / path).resolve()
+    if root.resolve() not in (target, *target.parents):
+        raise SiteError(MSG_OUTSIDE.format(path=path))
+    return target
+
+
+def read_repo_file(path: str, root: Path = ROOT) -> str:
+    """A repository file's exact text (line endings kept)."""
+    target = _resolve(path, root)
+    if not target.is_file():
+        raise SiteError(MSG_MISSING_FILE.format(path=path, root=root))
+    try:
+        with open(target, encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SiteError(MSG_NOT_A_FILE.format(path=path, why=getattr(exc, "strerror", None) or exc)) from None
+
+
+def highlight_lines(text: str, wanted: Iterable[str], path: str = "") -> list[int]:
+    """1-based numbers of the lines containing each wanted substring; each must match somewhere."""
+    lines = text.splitlines()
+    numbers: set[int] = set()
+    for needle in wanted:
+        hits = [n for n, line in enumerate(lines, 1) if needle in line]
+        if not hits:
+            raise SiteError(MSG_NO_SUCH_LINE.format(path=path, text=needle))
+        numbers.update(hits)
+    return sorted(numbers)
+
+
+def include_file(path: str = ".github/workflows/release.yml", highlight: str | Iterable[str] | None = None, *,
+                 title: str | None = None, lang: str | None = None, root: Path = ROOT) -> str:
+    """The file verbatim as a fenced code block titled with its path, optionally highlighting lines."""
+    text = read_repo_file(path, root)
+    lang = lang or LANGUAGES.get(Path(path).suffix.lower(), "text")
+    if isinstance(highlight, str):
+        highlight = [highlight]
+    attrs = [f'title="{title or path}"', 'linenums="1"']
+    if highlight:
+        numbers = highlight_lines(text, highlight, path)
+        attrs.append('hl_lines="' + " ".join(map(str, numbers)) + '"')
+    body = text if text.endswith("\n") else text + "\n"
+    fence = _fence_for(text)
+    return f"{fence} {lang} {' '.join(attrs)}\n{body}{fence}"
+
+
+def line_number(path: str, text: str, root: Path = ROOT) -> int:
+    """The line (1-based) of a repository file that contains `text`; the first one if several."""
+    return highlight_lines(read_repo_file(path, root), [text], path)[0]
+
+
+def known_scripts(root: Path = ROOT) -> list[str]:
+    return sorted(p.name for p in (root / SCRIPTS_DIR).glob("*.py") if p.is_file())
+
+
+def _check_script(name: str, root: Path) -> Path:
+    path = root / SCRIPTS_DIR / name
+    if "/" in name or "\\" in name or not name.endswith(".py") or not path.is_file():
+        raise SiteError(MSG_NO_SCRIPT.format(name=name, known=", ".join(known_scripts(root)) or "none"))
+    return path
+
+
+def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT) -> str:
+    """The script's real `--help` output, as the reader will see it."""
+    _check_script(name, root)
+    try:
+        res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/{name}", "--help"], cwd=root, capture_output=True,
+                             text=True, timeout=timeout, env=_help_env())
+    except subprocess.TimeoutExpired:
+        raise SiteError(MSG_HELP_FAILED.format(name=name, why=f"did not finish within {timeout:g}s")) from None
+    if res.returncode != 0 or not res.stdout.strip():
+        first = (res.stderr.strip().splitlines() or ["no output"])[-1]
+        raise SiteError(MSG_HELP_FAILED.format(name=name, why=f"exited {res.returncode}: {first}"))
+    return res.stdout.rstrip() + "\n"
+
+
+def _help_env() -> dict[str, str]:
+    import os
+
+    # A fixed width, so the help text is the same on every machine that builds the site.
+    return {**os.environ, "COLUMNS": "88", "TP_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"}
+
+
+def script_help(name: str, root: Path = ROOT) -> str:
+    text = script_help_text(name, root)
+    fence = _fence_for(text)
+    return f'{fence} text title="python scripts/{name} --help"\n{text}{fence}'
+
+
+def script_url(name: str, repo_url: str, root: Path = ROOT) -> str:
+    _check_script(name, root)
+    return f"{repo_url.rstrip('/')}/blob/main/{SCRIPTS_DIR}/{name}"
+
+
+def script_link(name: str, repo_url: str, root: Path = ROOT) -> str:
+    """Markdown link to the script in the repository, named by its file."""
+    return f"[`scripts/{name}`]({script_url(name, repo_url, root)})"
+
+
+def publisher_table(subject: Subject, index: str | None = None) -> str:
+    """The 'Add a new publisher' form values as a Markdown table."""
+    rows = ["| Field | Value |", "| --- | --- |"]
+    for field_name, value in subject.publisher_form(index):
+        rows.append(f"| {field_name} | `{value}` |")
+    return "\n".join(rows)
+
+
+class BuildStopped(SystemExit):
+    """Ends the build after its one-line reason was logged. A SystemExit, not an Exception:
+    mkdocs-macros would otherwise wrap it in a multi-line 'Macro Rendering Error' with tracebacks."""
+
+
+def _fail(exc: BadInput):
+    log.error(str(exc))
+    raise BuildStopped(1)
+
+
+def register(env, subject: Subject) -> None:
+    extra_tp = (env.conf.get("extra") or {}).get("tp") or {}
+    source = str(env.conf.get("config_file_path") or "mkdocs.yml")
+    try:
+        settings = BadgeSettings.from_mapping(extra_tp.get("badges"), source=source)
+    except BadInput as exc:  # one line naming the key, as for the rest of extra.tp
+        raise PluginError(str(exc)) from None
+    repo_url = env.conf.get("repo_url") or subject.repo_url
+    board = BadgeBoard([subject], settings, BadgeCache(default_cache_dir(ROOT)), offline=offline_requested())
+    help_cache: dict[str, str] = {}
+
+    def guarded(func):
+        def wrapper(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except BadInput as exc:
+                _fail(exc)
+        wrapper.__name__ = func.__name__
+        wrapper.__doc__ = func.__doc__
+        return wrapper
+
+    def cached_help(name: str) -> str:
+        if name not in help_cache:  # several pages may show the same help: run it once per build
+            help_cache[name] = script_help(name)
+        return help_cache[name]
+
+    macros = {
+        "include_file": lambda path=".github/workflows/release.yml", highlight=None, title=None, lang=None:
+            include_file(path, highlight, title=title, lang=lang),
+        "line_number": lambda path, text: line_number(path, text),
+        "script_help": cached_help,
+        "script_link": lambda name: script_link(name, repo_url),
+        "script_url": lambda name: script_url(name, repo_url),
+        "pypi_badges": lambda: board.html(subject),
+        "publisher_form_table": lambda index=None: publisher_table(subject, index),
+    }
+    for name, func in macros.items():
+        env.macro(guarded(func), name)
+    env.variables["tp_scripts"] = known_scripts()

@@ -1,0 +1,352 @@
+"""Live PyPI badges: latest version, supported Pythons and latest release date, as inline SVG.
+
+One build makes at most one request per project (all projects concurrently, under
+one total time budget) to the index's JSON API, `<index>/pypi/<project>/json`.
+Answers are cached on disk with their ETag/Last-Modified: while an entry is
+younger than the TTL no request is made at all, and after that the request is
+conditional, so a `304 Not Modified` reuses the cached body. Whatever goes wrong
+(offline, slow, 404, 5xx, malformed JSON) the build goes on and the badge says
+"unavailable", with the reason in its tooltip and once in the build log.
+
+Everything here is plain Python that tests call without MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import httpx
+from packaging.version import InvalidVersion, Version
+
+from tpkit.config import Subject
+from tpkit.errors import BadInput
+from tpkit.pypi import Fetched, fetch_all_sync
+
+# Forces offline mode: no request at all, badges say "offline".
+OFFLINE_ENV = "TP_OFFLINE"
+# Where cached answers live (default: .cache/tp-badges/ under the project root).
+CACHE_DIR_ENV = "TP_CACHE_DIR"
+CACHE_SUBDIR = Path(".cache") / "tp-badges"
+
+# INFO, not WARNING: `mkdocs build --strict` turns warnings into a failed build,
+# and an unreachable PyPI must never fail the build.
+log = logging.getLogger("mkdocs.plugins.tp.badges")
+
+MSG_UNAVAILABLE_LOG = "PyPI badges for %s: data unavailable (%s); badges say so"
+MSG_OFFLINE_LOG = "PyPI badges: offline mode (%s=1), no request made"
+MSG_BAD_SETTING = "{source}: extra.tp.badges.{key} = {value!r} is not valid; expected {what}"
+MSG_UNKNOWN_SETTING = "{source}: extra.tp.badges.{key} is not a known setting; known: {known}"
+
+UNAVAILABLE = "unavailable"
+OFFLINE = "offline"
+
+
+@dataclass(frozen=True)
+class BadgeSettings:
+    budget: float = 2.0      # seconds for all badge requests of one build
+    timeout: float = 2.0     # seconds for one request
+    cache_ttl: float = 3600  # seconds a cached answer is used without asking again
+
+    @classmethod
+    def from_mapping(cls, values: object, source: str = "mkdocs.yml") -> "BadgeSettings":
+        """Validate `extra.tp.badges`; a bad value fails with a one-line message naming the key."""
+        if values is None:
+            return cls()
+        if not isinstance(values, dict):
+            raise BadInput(f"{source}: extra.tp.badges must be a mapping, not {type(values).__name__}")
+        known = {"budget": "seconds > 0", "timeout": "seconds > 0", "cache_ttl": "seconds >= 0"}
+        kwargs: dict[str, float] = {}
+        for key, value in values.items():
+            if key not in known:
+                raise BadInput(MSG_UNKNOWN_SETTING.format(source=source, key=key, known=", ".join(known)))
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if ok:
+                ok = value >= 0 if key == "cache_ttl" else value > 0
+            if not ok:
+                raise BadInput(MSG_BAD_SETTING.format(source=source, key=key, value=value, what=known[key]))
+            kwargs[key] = float(value)
+        return cls(**kwargs)
+
+
+@dataclass
+class ProjectInfo:
+    """What the badges show for one project, or why they can't."""
+
+    project: str
+    index_name: str
+    state: str = "ok"                 # "ok", "unavailable" or "offline"
+    reason: str | None = None         # one line, when not ok
+    version: str | None = None
+    python: str | None = None         # e.g. "3.11 | 3.12 | 3.13" or ">=3.11"
+    released: str | None = None       # YYYY-MM-DD of the latest version's first upload
+    from_cache: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+
+# -- parsing PyPI's JSON -------------------------------------------------
+
+_PY_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (\d+\.\d+)$")
+
+
+def python_versions(info: dict[str, Any]) -> str | None:
+    """Supported Pythons from the trove classifiers, else `requires_python`."""
+    found = set()
+    for c in info.get("classifiers") or []:
+        m = _PY_CLASSIFIER.match(c) if isinstance(c, str) else None
+        if m:
+            found.add(m.group(1))
+    if found:
+        return " | ".join(sorted(found, key=Version))
+    requires = info.get("requires_python")
+    if isinstance(requires, str) and requires.strip():
+        return requires.strip()
+    return None
+
+
+def _release_date(data: dict[str, Any], version: str) -> str | None:
+    files = data.get("urls")
+    if not isinstance(files, list) or not files:
+        releases = data.get("releases")
+        files = releases.get(version) if isinstance(releases, dict) else None
+    times = []
+    for f in files or []:
+        stamp = f.get("upload_time_iso_8601") or f.get("upload_time") if isinstance(f, dict) else None
+        if isinstance(stamp, str):
+            try:
+                times.append(datetime.fromisoformat(stamp.replace("Z", "+00:00")))
+            except ValueError:
+                continue
+    return min(times).date().isoformat() if times else None
+
+
+def parse_project_json(data: Any, project: str, index_name: str) -> ProjectInfo:
+    """A `ProjectInfo` from `/pypi/<project>/json`; an unexpected shape is 'unavailable'."""
+    info = data.get("info") if isinstance(data, dict) else None
+    version = info.get("version") if isinstance(info, dict) else None
+    if not isinstance(version, str) or not version:
+        return ProjectInfo(project, index_name, state=UNAVAILABLE, reason="unexpected JSON (no info.version)")
+    try:
+        Version(version)
+    except InvalidVersion:
+        return ProjectInfo(project, index_name, state=UNAVAILABLE, reason=f"unexpected JSON (version {version!r})")
+    return ProjectInfo(project, index_name, version=version, python=python_versions(info),
+                       released=_release_date(data, version))
+
+
+# -- the disk cache --------------------------------------------------------
+
+@dataclass
+class CacheEntry:
+    url: str
+    stored_at: float
+    data: Any
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class BadgeCache:
+    """One JSON file per URL; written atomically, so parallel builds can share it."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _path(self, url: str) -> Path:
+        return self.folder / (hashlib.sha256(url.encode()).hexdigest()[:32] + ".json")
+
+    def get(self, url: str) -> CacheEntry | None:
+        try:
+            raw = json.loads(self._path(url).read_text(encoding="utf-8"))
+            if raw.get("url") != url:
+                return None
+            return CacheEntry(url, float(raw["stored_at"]), raw["data"], raw.get("etag"), raw.get("last_modified"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # missing or damaged: as if never cached
+
+    def put(self, entry: CacheEntry) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(entry.__dict__, fh)
+            os.replace(tmp, self._path(entry.url))
+        except OSError as exc:  # a read-only checkout still builds, just without caching
+            log.info("PyPI badges: cannot write cache in %s (%s)", self.folder, exc.strerror)
+
+
+def default_cache_dir(root: Path) -> Path:
+    override = os.environ.get(CACHE_DIR_ENV)
+    return Path(override) if override else Path(root) / CACHE_SUBDIR
+
+
+def offline_requested(env: dict[str, str] | None = None) -> bool:
+    value = (env if env is not None else os.environ).get(OFFLINE_ENV, "")
+    return value.strip().lower() not in ("", "0", "false", "no")
+
+
+# -- fetching --------------------------------------------------------------
+
+def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: BadgeCache | None, *,
+                   offline: bool = False, transport: httpx.AsyncBaseTransport | None = None,
+                   now: float | None = None) -> list[ProjectInfo]:
+    """Badge data for each subject: fresh cache, else one conditional request each, all concurrent."""
+    subjects = list(subjects)
+    now = time.time() if now is None else now
+    if offline:
+        return [ProjectInfo(s.project, s.index_name, state=OFFLINE,
+                            reason=f"offline mode ({OFFLINE_ENV} is set)") for s in subjects]
+    results: dict[int, ProjectInfo] = {}
+    to_fetch: list[tuple[int, Subject, CacheEntry | None]] = []
+    for i, s in enumerate(subjects):
+        entry = cache.get(s.json_url) if cache else None
+        if entry is not None and now - entry.stored_at < settings.cache_ttl:
+            results[i] = _from_cache(entry, s)
+        else:
+            to_fetch.append((i, s, entry))
+    if to_fetch:
+        urls = [s.json_url for _, s, _ in to_fetch]
+        headers = {}
+        for _, s, entry in to_fetch:
+            conditional = {}
+            if entry and entry.etag:
+                conditional["If-None-Match"] = entry.etag
+            if entry and entry.last_modified:
+                conditional["If-Modified-Since"] = entry.last_modified
+            if conditional:
+                headers[s.json_url] = conditional
+        answers = fetch_all_sync(urls, timeout=settings.timeout, budget=settings.budget,
+                                 transport=transport, headers=headers)
+        for (i, s, entry), got in zip(to_fetch, answers):
+            results[i] = _from_answer(got, entry, s, cache, now)
+    return [results[i] for i in range(len(subjects))]
+
+
+def _from_cache(entry: CacheEntry, s: Subject) -> ProjectInfo:
+    info = parse_project_json(entry.data, s.project, s.index_name)
+    info.from_cache = True
+    return info
+
+
+def _from_answer(got: Fetched, entry: CacheEntry | None, s: Subject, cache: BadgeCache | None,
+                 now: float) -> ProjectInfo:
+    if got.not_modified:
+        if entry is None:
+            return ProjectInfo(s.project, s.index_name, state=UNAVAILABLE,
+                               reason="304 Not Modified without a cached answer")
+        entry.stored_at = now  # still current: fresh for another TTL
+        entry.etag = got.etag or entry.etag
+        entry.last_modified = got.last_modified or entry.last_modified
+        if cache:
+            cache.put(entry)
+        return _from_cache(entry, s)
+    if not got.ok:
+        return ProjectInfo(s.project, s.index_name, state=UNAVAILABLE, reason=f"{s.json_url}: {got.error}")
+    info = parse_project_json(got.data, s.project, s.index_name)
+    if info.ok and cache:
+        cache.put(CacheEntry(s.json_url, now, got.data, got.etag, got.last_modified))
+    elif not info.ok:
+        info.reason = f"{s.json_url}: {info.reason}"
+    return info
+
+
+# -- rendering ---------------------------------------------------------------
+
+# Colours as shields.io uses them.
+COLOR_LABEL = "#555"
+COLOR_OK = "#007ec6"
+COLOR_PYTHON = "#3776ab"
+COLOR_DATE = "#4c1"
+COLOR_MISSING = "#9f9f9f"
+
+
+def _text_width(text: str) -> int:
+    """Approximate width in px of 11px Verdana-like text (wide letters count more)."""
+    wide = sum(1 for ch in text if ch in "mwMW@%")
+    narrow = sum(1 for ch in text if ch in "il.,:;|!'1 ()[]")
+    return round(6.6 * len(text) + 3 * wide - 2.6 * narrow)
+
+
+def render_badge(label: str, value: str, color: str = COLOR_OK, title: str | None = None) -> str:
+    """A self-contained shields-like SVG `label | value` (no external request)."""
+    lw, vw = _text_width(label) + 10, _text_width(value) + 10
+    width = lw + vw
+    esc = html.escape
+    tooltip = esc(title if title is not None else f"{label}: {value}")
+    return (
+        f'<svg class="tp-badge" xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" '
+        f'role="img" aria-label="{esc(label)}: {esc(value)}">'
+        f"<title>{tooltip}</title>"
+        f'<rect width="{lw}" height="20" rx="3" fill="{COLOR_LABEL}"/>'
+        f'<rect x="{lw}" width="{vw}" height="20" rx="3" fill="{color}"/>'
+        f'<rect x="{lw}" width="4" height="20" fill="{color}"/>'
+        f'<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">'
+        f'<text x="{lw / 2:g}" y="14">{esc(label)}</text>'
+        f'<text x="{lw + vw / 2:g}" y="14">{esc(value)}</text>'
+        f"</g></svg>"
+    )
+
+
+def render_badges(info: ProjectInfo) -> str:
+    """The three badges of one project, in one HTML span (inline in Markdown)."""
+    index = info.index_name
+    if info.ok:
+        parts = [
+            render_badge(index, info.version or UNAVAILABLE, COLOR_OK if info.version else COLOR_MISSING,
+                         f"latest {info.project} release on {index}: {info.version}"),
+            render_badge("python", info.python or "unknown", COLOR_PYTHON if info.python else COLOR_MISSING,
+                         f"Python versions {info.project} supports (classifiers or requires_python)"),
+            render_badge("released", info.released or "unknown", COLOR_DATE if info.released else COLOR_MISSING,
+                         f"date the latest {info.project} release was uploaded"),
+        ]
+    else:
+        value = info.state
+        why = f"{index} data for {info.project} is {value}: {info.reason}"
+        parts = [render_badge(label, value, COLOR_MISSING, why) for label in (index, "python", "released")]
+    return f'<span class="tp-badges" data-project="{html.escape(info.project)}">' + " ".join(parts) + "</span>"
+
+
+@dataclass
+class BadgeBoard:
+    """Per build: fetches all projects' data once, on first use, and logs each problem once."""
+
+    subjects: list[Subject]
+    settings: BadgeSettings
+    cache: BadgeCache | None
+    offline: bool = False
+    transport: httpx.AsyncBaseTransport | None = None
+    _infos: dict[tuple[str, str], ProjectInfo] | None = field(default=None, repr=False)
+
+    def _load(self) -> dict[tuple[str, str], ProjectInfo]:
+        if self._infos is None:
+            infos = fetch_projects(self.subjects, self.settings, self.cache,
+                                   offline=self.offline, transport=self.transport)
+            self._infos = {(s.index, s.project): i for s, i in zip(self.subjects, infos)}
+            if self.offline:
+                log.info(MSG_OFFLINE_LOG, OFFLINE_ENV)
+            for info in infos:
+                if info.state == UNAVAILABLE:
+                    log.info(MSG_UNAVAILABLE_LOG, f"{info.project} on {info.index_name}", info.reason)
+        return self._infos
+
+    def info(self, subject: Subject) -> ProjectInfo:
+        key = (subject.index, subject.project)
+        infos = self._load()
+        if key not in infos:
+            raise BadInput(f"no badge data was prepared for {subject.project} on {subject.index_name}")
+        return infos[key]
+
+    def html(self, subject: Subject) -> str:
+        return render_badges(self.info(subject))
