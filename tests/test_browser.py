@@ -1,0 +1,175 @@
+"""The built site in a real browser: Debian's headless Chromium, driven by Playwright.
+
+Every page is loaded from a server on 127.0.0.1 with an empty cache: no console
+error, no failed request, no request to any other host. The badges, the
+mermaid diagram, the code copy buttons, the dark/light toggle and search are
+exercised, and screenshots of the home, workflow and checklist pages (light and
+dark) are saved under test-artifacts/screenshots/.
+
+Without Chromium the tests are skipped locally and fail when CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from _browser import chromium_available, launch_chromium, serve, visit
+from _rendered import ROOT, shared_build
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+SCREENSHOT_PAGES = {"home": "index.md", "workflow": "workflow.md", "checklist": "checklist.md"}
+SEARCH_TERM = "id-token"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true and the browser test cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def site(request):
+    build = shared_build(request.config)
+    assert build.ok, "the site did not build (strict):\n" + build.log[-6000:]
+    return build
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    with serve(site.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = chromium_available()
+    if reason:
+        _unavailable(reason)
+    try:
+        with launch_chromium() as b:
+            yield b
+    except Exception as exc:  # noqa: BLE001 - a launch failure is reported, whatever its type
+        if "launch" in str(exc).lower() and "browser" not in locals():
+            _unavailable(f"Chromium did not start: {exc}")
+        raise
+
+
+def _url(base_url: str, page: dict) -> str:
+    return base_url + page["url"]
+
+
+def pytest_generate_tests(metafunc):
+    if "page_src" not in metafunc.fixturenames:
+        return
+    build = shared_build(metafunc.config)
+    pages = sorted(p["src_path"] for p in build.pages) if build.ok else []
+    metafunc.parametrize("page_src", pages or ["<site did not build>"])
+
+
+def test_page_loads_cleanly_from_the_local_server_only(page_src, site, base_url, browser):
+    page = site.page(page_src)
+    assert page, f"{page_src}: the site did not build:\n{site.log[-4000:]}"
+    v = visit(browser, _url(base_url, page))
+    try:
+        assert v.requests, "no request recorded: the recorder is broken"
+        assert v.foreign_requests(base_url) == [], "requests to hosts other than the local server"
+        assert v.failed == [], "failed requests"
+        assert v.bad_status == [], "HTTP errors"
+        assert v.console_errors == [], "console errors"
+        assert v.page_errors == [], "uncaught page errors"
+
+        p = v.page
+        code_blocks = p.locator(".md-content .highlight pre > code").count()
+        copy_buttons = p.locator('.md-content button.md-code__button[data-md-type="copy"]').count()
+        assert copy_buttons >= code_blocks, f"{code_blocks} code blocks but {copy_buttons} copy buttons"
+
+        if p.locator(".md-content .mermaid").count():
+            diagram = p.locator(".md-content .mermaid svg").first
+            diagram.wait_for(state="visible")
+            box = diagram.bounding_box()
+            assert box and box["width"] > 50 and box["height"] > 50, f"mermaid diagram not drawn: {box}"
+
+        badges = p.locator("svg.tp-badge")
+        for i in range(badges.count()):
+            badge = badges.nth(i)
+            assert badge.is_visible(), f"badge {i} is not visible"
+            box = badge.bounding_box()
+            assert box and box["width"] > 20 and box["height"] >= 10, f"badge {i} has no size: {box}"
+    finally:
+        v.close()
+
+
+def test_home_page_shows_badges_and_the_diagram(site, base_url, browser):
+    v = visit(browser, _url(base_url, site.page("index.md")))
+    try:
+        assert v.page.locator("svg.tp-badge").count() >= 1, "the home page shows no PyPI badge"
+        assert v.page.locator(".md-content .mermaid svg").count() >= 1, "the home page shows no rendered diagram"
+    finally:
+        v.close()
+
+
+def test_code_copy_buttons_exist_on_the_workflow_page(site, base_url, browser):
+    v = visit(browser, _url(base_url, site.page("workflow.md")))
+    try:
+        assert v.page.locator('button.md-code__button[data-md-type="copy"]').count() >= 1
+    finally:
+        v.close()
+
+
+def test_palette_toggle_switches_dark_and_light(site, base_url, browser):
+    v = visit(browser, _url(base_url, site.page("index.md")), color_scheme="light")
+    try:
+        p = v.page
+
+        def scheme() -> str:
+            return p.locator("body").get_attribute("data-md-color-scheme")
+
+        assert scheme() == "default"
+        p.locator('[data-md-component="palette"] label:not([hidden])').first.click()
+        p.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+        background_dark = p.evaluate("getComputedStyle(document.body).backgroundColor")
+        p.locator('[data-md-component="palette"] label:not([hidden])').first.click()
+        p.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+        background_light = p.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background_dark != background_light, "the toggle changed the attribute but not the colours"
+    finally:
+        v.close()
+
+
+def test_search_finds_id_token(site, base_url, browser):
+    v = visit(browser, _url(base_url, site.page("index.md")))
+    try:
+        p = v.page
+        p.locator("label.md-header__button[for='__search']").first.click() \
+            if not p.locator("input.md-search__input").is_visible() else None
+        p.locator("input.md-search__input").click()
+        p.keyboard.type(SEARCH_TERM, delay=20)
+        first = p.locator(".md-search-result__item").first
+        first.wait_for(state="visible")
+        results = p.locator(".md-search-result__list").inner_text()
+        assert SEARCH_TERM in results, f"search results do not mention {SEARCH_TERM}: {results[:500]!r}"
+        links = p.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+        assert any("workflow" in href for href in links), f"no result on the workflow page: {links}"
+    finally:
+        v.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", sorted(SCREENSHOT_PAGES))
+def test_screenshot(name, scheme, site, base_url, browser):
+    page = site.page(SCREENSHOT_PAGES[name])
+    assert page, f"docs/{SCREENSHOT_PAGES[name]} is not part of the built site"
+    v = visit(browser, _url(base_url, page), color_scheme=scheme)
+    try:
+        expected = "slate" if scheme == "dark" else "default"
+        assert v.page.locator("body").get_attribute("data-md-color-scheme") == expected
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        out = SCREENSHOTS / f"{name}-{scheme}.png"
+        v.page.screenshot(path=str(out), full_page=True)
+        assert out.stat().st_size > 10_000, f"{out} is suspiciously small"
+    finally:
+        v.close()
