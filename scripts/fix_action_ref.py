@@ -2,7 +2,9 @@
 
 `master`, old `v1.x` tags and short SHAs predate Trusted Publishing or
 attestations (or are not real pins); `release/v1` is the maintained v1 line.
-A full 40-character SHA pin is the user's deliberate choice and is kept.
+A full 40-character SHA pin is the user's deliberate choice and is kept
+(re-pinned to a confirmed newer SHA only when its comment names a version
+older than v1.11, which has no attestations).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import re
 from typing import Sequence
 
 from tpkit.cli import make_parser, run
-from tpkit.pins import is_full_sha
+from tpkit.checks import MIN_ACTION_VERSION
+from tpkit.pins import PINS, is_full_sha
 from tpkit.repo import PUBLISH_ACTION
 from tpkit.wfedit import WorkflowEdit, add_workflow_option, eol_comment, run_fixer, set_eol_comment
 
@@ -22,7 +25,9 @@ Move every `uses: {PUBLISH_ACTION}@<ref>` whose ref is `master`, an old tag
 (e.g. v1.4.2) or a short SHA to `@{TARGET_REF}`, the maintained branch of the v1
 line (Trusted Publishing and attestations included). A version comment that
 described the old ref is dropped. A full 40-character SHA pin (with its
-`# v1.x.y` comment) is kept as it is: Dependabot keeps such pins current.
+`# v1.x.y` comment) is kept as it is: Dependabot keeps such pins current. Only
+a SHA pin whose comment names a version older than v1.11 (no attestations) is
+moved to the confirmed pin of {PINS[PUBLISH_ACTION][0].version}, still as a SHA pin.
 
 exit: 0 fixed or nothing to do, 1 not applied, 2 bad input"""
 
@@ -30,17 +35,26 @@ MSG_WHAT = f"{PUBLISH_ACTION} is on {TARGET_REF} or pinned to a full SHA"
 
 # A trailing comment that only names a version (`# v1.4.2`) would now be wrong.
 _VERSION_COMMENT_RE = re.compile(r"^#\s*v?\d+(\.\d+)*\s*$")
+_COMMENT_VERSION_RE = re.compile(r"^#\s*v?(\d+)\.(\d+)(?:\.(\d+))?\b")
 
 
-def ref_is_fine(ref: str) -> bool:
-    return ref == TARGET_REF or is_full_sha(ref)
+def pinned_version(comment: str) -> tuple[int, int, int] | None:
+    m = _COMMENT_VERSION_RE.match(comment)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else None
 
 
 def fix(we: WorkflowEdit, args=None) -> list[str]:
     for ps in we.workflow.publish_steps:
-        if ref_is_fine(ps.ref):
-            continue
         step = ps.step
+        if ps.ref == TARGET_REF:
+            continue
+        if is_full_sha(ps.ref):
+            version = pinned_version(eol_comment(step, "uses"))
+            if version is not None and version < MIN_ACTION_VERSION:
+                pin = PINS[PUBLISH_ACTION][0]
+                step["uses"] = pin.uses
+                set_eol_comment(step, "uses", pin.comment, gap=1)
+            continue
         step["uses"] = f"{PUBLISH_ACTION}@{TARGET_REF}"
         if _VERSION_COMMENT_RE.match(eol_comment(step, "uses")):
             set_eol_comment(step, "uses", "")

@@ -10,8 +10,10 @@ from typing import Sequence
 
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
+from tpkit.checks import TagTrigger, first_overlap, tag_trigger
 from tpkit.cli import make_parser, run
-from tpkit.wfedit import WorkflowEdit, add_workflow_option, run_fixer, tag_triggers
+from tpkit.repo import Repo, Workflow
+from tpkit.wfedit import WorkflowEdit, add_workflow_option, insert_item, remove_item, run_fixer
 
 FINAL_PATTERN = "v[0-9]+.[0-9]+.[0-9]+"
 FINAL_PATTERN_NO_V = "[0-9]+.[0-9]+.[0-9]+"
@@ -35,6 +37,13 @@ MSG_BOTH_INDEXES = ("publishes to both PyPI and TestPyPI from one workflow: narr
                     "stop the TestPyPI uploads; split it into two workflows (see the guide's workflow page)")
 MSG_TAGS_IGNORE = "on.push.tags-ignore: replace it with a `tags:` list naming final releases ({pattern})"
 MSG_STILL = "on.push.tags still matches {tag}; change the patterns by hand"
+MSG_TEST_TOO_WIDE = ("{other} (TestPyPI) also runs for the final tag {tag}; narrow its on.push.tags to "
+                     "pre-release patterns (see the guide's workflow page)")
+
+
+def tag_triggers(wf: Workflow, patterns: list[str], tag: str) -> bool:
+    """Whether `tag` starts a workflow whose on.push.tags are `patterns` (the checklist's reading)."""
+    return TagTrigger(wf, [(p, 0) for p in patterns], []).matches(tag)
 
 
 def publishes_to_pypi(wf) -> bool:
@@ -50,18 +59,34 @@ def _like(old, new: str):
     return new
 
 
-def narrowed(pattern: str) -> list[str]:
+def narrowed(wf: Workflow, pattern: str) -> list[str]:
     """What a too-wide positive pattern becomes."""
     out = []
-    if tag_triggers([pattern], "v1.2.3"):
+    if tag_triggers(wf, [pattern], "v1.2.3"):
         out.append(FINAL_PATTERN)
-    if tag_triggers([pattern], "1.2.3"):
+    if tag_triggers(wf, [pattern], "1.2.3"):
         out.append(FINAL_PATTERN_NO_V)
     return out or [FINAL_PATTERN]
 
 
+def testpypi_triggers(repo: Repo, wf: Workflow) -> list[TagTrigger]:
+    found = []
+    for other in repo.workflows:
+        if other.filename != wf.filename and any(s.target_index == "testpypi" for s in other.publish_steps):
+            trigger = tag_trigger(other)
+            if trigger is not None:
+                found.append(trigger)
+    return found
+
+
 def fix(we: WorkflowEdit, args=None) -> list[str]:
     wf, data = we.workflow, we.data
+    others = testpypi_triggers(Repo.open(args.repo), wf) if args is not None else []
+    # Tags that must stay off PyPI: typical pre-release/test tags and what the TestPyPI workflows take.
+    # (A final tag the TestPyPI workflow also takes is that workflow's problem: reported below.)
+    finals = [FINAL_PATTERN, FINAL_PATTERN_NO_V]
+    taken = [t for tr in others for t in tr.examples() if tr.matches(t) and not tag_triggers(wf, finals, t)]
+    unwanted = list(dict.fromkeys(PRE_RELEASE_TAGS + taken))
     if any(s.target_index == "testpypi" for s in wf.publish_steps):
         return [MSG_BOTH_INDEXES]
     on_key = "on" if "on" in data else (True if True in data else None)
@@ -73,28 +98,41 @@ def fix(we: WorkflowEdit, args=None) -> list[str]:
         return [MSG_TAGS_IGNORE.format(pattern=FINAL_PATTERN)] if "tags-ignore" in push else []
     tags = push["tags"]
     patterns = [str(tags)] if isinstance(tags, str) else [str(t) for t in tags or []]
-    if not any(tag_triggers(patterns, t) for t in PRE_RELEASE_TAGS):
-        return []
+    if any(tag_triggers(wf, patterns, t) for t in unwanted):
+        narrow(wf, push, unwanted)
+    problems = []
+    patterns = [str(push["tags"])] if isinstance(push["tags"], str) else [str(t) for t in push["tags"]]
+    left = [t for t in unwanted if tag_triggers(wf, patterns, t)]
+    if left:
+        problems.append(MSG_STILL.format(tag=left[0]))
+    mine = tag_trigger(wf)
+    for other in others:
+        tag = first_overlap(mine, other) if mine is not None else None
+        if tag:
+            problems.append(MSG_TEST_TOO_WIDE.format(other=other.workflow.relpath, tag=tag))
+    return problems
+
+
+def narrow(wf: Workflow, push, unwanted: list[str]) -> None:
+    """Replace each positive pattern that lets an unwanted tag in by the final-release pattern(s)."""
+    tags = push["tags"]
     if isinstance(tags, str):
-        new = narrowed(tags)
+        new = narrowed(wf, tags)
         push["tags"] = _like(tags, new[0]) if len(new) == 1 else [_like(tags, p) for p in new]
     else:
         i = 0
         while i < len(tags):
             p = str(tags[i])
-            if not p.startswith("!") and any(tag_triggers([p], t) for t in PRE_RELEASE_TAGS):
-                new = [n for n in narrowed(p) if n not in (str(x) for x in tags)]
+            if not p.startswith("!") and any(tag_triggers(wf, [p], t) for t in unwanted):
+                new = [n for n in narrowed(wf, p) if n not in (str(x) for x in tags)]
                 if not new:
-                    del tags[i]
+                    remove_item(tags, i)
                     continue
                 tags[i] = _like(tags[i], new[0])
                 for extra in new[1:]:
                     i += 1
-                    tags.insert(i, _like(tags[i - 1], extra))
+                    insert_item(tags, i, _like(tags[i - 1], extra))
             i += 1
-    patterns = [str(push["tags"])] if isinstance(push["tags"], str) else [str(t) for t in push["tags"]]
-    left = [t for t in PRE_RELEASE_TAGS if tag_triggers(patterns, t)]
-    return [MSG_STILL.format(tag=left[0])] if left else []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

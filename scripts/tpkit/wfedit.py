@@ -258,6 +258,18 @@ def insert_item(seq: CommentedSeq, pos: int, value: Any) -> None:
     put_trailing(seq, pos, trailing)
 
 
+def remove_item(seq: CommentedSeq, pos: int) -> None:
+    """Delete item `pos` of a block sequence; the lines that followed it move to the item before."""
+    trailing = take_trailing(seq, pos)
+    items = seq.ca.items
+    items.pop(pos, None)
+    del seq[pos]
+    for idx in sorted(i for i in items if isinstance(i, int) and i > pos):
+        items[idx - 1] = items.pop(idx)
+    if trailing and pos > 0:
+        put_trailing(seq, pos - 1, trailing)
+
+
 def remove_key(mapping: CommentedMap, key: Any) -> None:
     """Delete `key` (with its end-of-line comment); the lines that followed it move to the item before."""
     keys = list(mapping)
@@ -506,47 +518,3 @@ def run_fixer(args: Any, fix: Fix, what: str,
     for p in problems:
         info(p)
     return code or (1 if problems else 0)
-
-
-# -- GitHub's filter patterns (on.push.tags) ----------------------------------------------
-def filter_pattern_regex(pattern: str) -> re.Pattern[str]:
-    """A regex for one GitHub Actions filter pattern (`*`, `**`, `?`, `+`, `[0-9]`, `\\` escapes)."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "*":
-            if pattern.startswith("**", i):
-                out.append(".*")
-                i += 2
-                continue
-            out.append("[^/]*")
-        elif c in "?+":
-            out.append(c)  # zero-or-one / one-or-more of the preceding character
-        elif c == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out.append(re.escape(c))
-            else:
-                out.append("[" + pattern[i + 1:end].replace("\\", "\\\\") + "]")
-                i = end
-        elif c == "\\" and i + 1 < len(pattern):
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(c))
-        i += 1
-    try:
-        return re.compile("".join(out))
-    except re.error:
-        return re.compile(re.escape(pattern))
-
-
-def tag_triggers(patterns: list[str], tag: str) -> bool:
-    """Whether `tag` triggers a workflow whose `tags:` are `patterns` (later `!pattern`s exclude)."""
-    hit = False
-    for p in patterns:
-        negate = p.startswith("!")
-        if filter_pattern_regex(p[1:] if negate else p).fullmatch(tag):
-            hit = not negate
-    return hit
