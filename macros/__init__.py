@@ -7,6 +7,7 @@ Each module beside this one holds plain functions (tested without MkDocs) and a
 from __future__ import annotations
 
 from macros import site
+from macros import troubleshooting
 from mkdocs.exceptions import PluginError
 
 from tpkit.config import subject_from_mapping
@@ -20,3 +21,4 @@ def define_env(env) -> None:
         raise PluginError(str(exc)) from None
     env.variables["tp"] = subject
     site.register(env, subject)
+    troubleshooting.register(env, subject)

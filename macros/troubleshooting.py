@@ -1,0 +1,70 @@
+"""Macros for docs/troubleshooting.md: the diagnosis table rendered, and a real `diagnose.py` run.
+
+The cases come from `tpkit.diagnose.MESSAGES`, the same table `scripts/diagnose.py`
+matches logs against, so the page and the script cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from macros.site import ROOT, SCRIPTS_DIR, SiteError, known_scripts, script_link
+from tpkit.diagnose import example_log, render_troubleshooting_markdown as render_cases
+
+RUN_TIMEOUT = 20.0  # seconds for one diagnose.py run at build time
+MSG_RUN_FAILED = "diagnose_example: `python scripts/diagnose.py` exited {code}: {why}"
+
+
+def render_troubleshooting_markdown(subject, repo_url: str | None = None) -> str:
+    """Every known error as a section (exact text, cause, fix, link to the script that fixes it)."""
+    repo_url = repo_url or subject.repo_url
+    available = set(known_scripts())
+
+    def link(name: str) -> str:
+        # A script another part of the project has not written yet is named, not linked to a 404.
+        return script_link(name, repo_url) if name in available else f"`scripts/{name}`"
+
+    return render_cases(subject, link)
+
+
+def diagnose_example_output(subject) -> str:
+    """The real output of `diagnose.py` on `example_log(subject)`, compared with this site's configuration."""
+    import os
+
+    log = example_log(subject)
+    env = {**os.environ, "COLUMNS": "88", "TP_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"}
+    try:
+        res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/diagnose.py", "--repo", str(ROOT), "-"],
+                             cwd=ROOT, input=log, capture_output=True, text=True, timeout=RUN_TIMEOUT, env=env)
+    except subprocess.TimeoutExpired:
+        raise SiteError(MSG_RUN_FAILED.format(code="-", why=f"no result within {RUN_TIMEOUT:g}s")) from None
+    if res.returncode != 0:
+        raise SiteError(MSG_RUN_FAILED.format(code=res.returncode, why=(res.stderr.strip().splitlines() or ["?"])[-1]))
+    return res.stdout.rstrip("\n")
+
+
+def diagnose_example(subject) -> str:
+    """The example log (text block) and the diagnosis of it (console block)."""
+    log = example_log(subject).rstrip("\n")
+    output = diagnose_example_output(subject)
+    return (f'```text title="failed-job.log"\n{log}\n```\n\n'
+            f"```console\n$ python scripts/diagnose.py failed-job.log\n{output}\n```")
+
+
+def register(env, subject) -> None:
+    from mkdocs.exceptions import PluginError
+
+    repo_url = env.conf.get("repo_url") or subject.repo_url
+
+    def guarded(func):
+        def wrapper(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except SiteError as exc:
+                raise PluginError(str(exc)) from None
+        wrapper.__name__ = func.__name__
+        return wrapper
+
+    env.macro(guarded(lambda: render_troubleshooting_markdown(subject, repo_url)), "troubleshooting_cases")
+    env.macro(guarded(lambda: diagnose_example(subject)), "diagnose_example")

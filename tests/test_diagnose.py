@@ -1,0 +1,297 @@
+"""diagnose: every known message is recognised; claims in both formats become publisher values; the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tpkit.config import Subject
+from tpkit.diagnose import (MESSAGES, compare, diagnose, example_log, extract_claims, index_from_log,
+                            normalise_log, parse_sub, publisher_from_claims, render_troubleshooting_markdown)
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "diagnose.py"
+SUBJECT = Subject(project="mcp-devdiag", owner="leok974", repository="mcp-devdiag")
+
+ACTION_LOG = """\
+2024-05-01T12:00:00.1234567Z ##[group]Run pypa/gh-action-pypi-publish@release/v1
+2024-05-01T12:00:00.1234567Z with:
+2024-05-01T12:00:00.1234567Z   repository-url: https://test.pypi.org/legacy/
+2024-05-01T12:00:01.0000000Z Error: Trusted publishing exchange failure:
+2024-05-01T12:00:01.0000000Z Token request failed: the server refused the request for the following reasons:
+2024-05-01T12:00:01.0000000Z
+2024-05-01T12:00:01.0000000Z * `invalid-publisher`: valid token, but no corresponding publisher (All lookup strategies exhausted)
+2024-05-01T12:00:01.0000000Z
+2024-05-01T12:00:01.0000000Z If a claim is not present in the claim set, then it is rendered as `MISSING`.
+2024-05-01T12:00:01.0000000Z
+2024-05-01T12:00:01.0000000Z * `sub`: `repo:octo-org/widget:environment:release`
+2024-05-01T12:00:01.0000000Z * `repository`: `octo-org/widget`
+2024-05-01T12:00:01.0000000Z * `repository_owner`: `octo-org`
+2024-05-01T12:00:01.0000000Z * `repository_owner_id`: `12345`
+2024-05-01T12:00:01.0000000Z * `workflow_ref`: `octo-org/widget/.github/workflows/publish-to-pypi.yml@refs/tags/v1.2.3rc1`
+2024-05-01T12:00:01.0000000Z * `job_workflow_ref`: `octo-org/widget/.github/workflows/publish-to-pypi.yml@refs/tags/v1.2.3rc1`
+2024-05-01T12:00:01.0000000Z * `ref`: `refs/tags/v1.2.3rc1`
+2024-05-01T12:00:01.0000000Z * `environment`: `release`
+"""
+
+UV_LOG_OLD = """\
+Publishing 1 file to https://upload.pypi.org/legacy/
+error: Failed to obtain token for trusted publishing
+  Caused by: PyPI returned error code 422 Unprocessable Entity, is trusted publishing correctly configured?
+Response: {"errors":[{"code":"invalid-publisher","description":"valid token, but no corresponding publisher (Publisher with matching claims was not found)"}],"message":"Token request failed"}
+Token claims, which must match the PyPI configuration: OidcTokenClaims {
+    sub: "repo:octo-org/widget:ref:refs/tags/v1.2.3",
+    repository: "octo-org/widget",
+    repository_owner: "octo-org",
+    repository_owner_id: "123",
+    job_workflow_ref: "octo-org/widget/.github/workflows/release.yml@refs/tags/v1.2.3",
+    ref: "refs/tags/v1.2.3",
+}
+"""
+
+UV_LOG_NEW = """\
+Publishing 2 files to https://test.pypi.org/legacy/
+error: Failed to obtain token for trusted publishing
+  Caused by: Server returned error code 422 Unprocessable Entity, is trusted publishing correctly configured?
+Response: {"errors":[{"code":"invalid-publisher","description":"valid token, but no corresponding publisher (Check failed for required claim 'sub')"}],"message":"Token request failed"}
+Token claims, which must match the publisher configuration: GitHub(
+    GitHubTokenClaims {
+        sub: "repository_owner_id:6154722:repository_id:966304329:environment:release",
+        repository: "leok974/mcp-devdiag",
+        repository_owner: "leok974",
+        repository_owner_id: "6154722",
+        job_workflow_ref: "leok974/mcp-devdiag/.github/workflows/testpypi.yml@refs/tags/v0.2.1-test1",
+        ref: "refs/tags/v0.2.1-test1",
+        environment: Some("release"),
+    },
+)
+"""
+
+
+# -- the table ----------------------------------------------------------------
+
+@pytest.mark.parametrize("message", MESSAGES, ids=[m.id for m in MESSAGES])
+def test_each_example_is_recognised_as_its_own_case(message):
+    result = diagnose(message.example)
+    assert message in result.matches
+    assert message in result.shown or message.generic and any(not m.generic for m in result.matches)
+
+
+@pytest.mark.parametrize("message", MESSAGES, ids=[m.id for m in MESSAGES])
+def test_each_example_survives_the_github_log_format(message):
+    # Downloaded logs prefix timestamps; ::error:: annotations encode newlines as %0A.
+    stamped = "\n".join(f"2025-01-01T00:00:00.0000000Z {line}" for line in message.example.split("\n"))
+    annotated = "::error::" + message.example.replace("%", "%25").replace("\n", "%0A")
+    for text in (stamped, annotated):
+        assert message in diagnose(text).matches
+
+
+def test_entries_are_complete_and_ids_stable():
+    ids = [m.id for m in MESSAGES]
+    assert len(ids) == len(set(ids))
+    for m in MESSAGES:
+        assert re.fullmatch(r"[a-z0-9-]+", m.id)
+        assert m.example.strip() and m.cause.strip() and m.fix.strip() and m.title.strip()
+        re.compile(m.pattern)
+    # the seed guide's three cases and the codes named in the brief are all there
+    for needed in ("exchange-failure", "seed-invalid-or-expired-token", "seed-project-not-found", "invalid-publisher",
+                   "invalid-pending-publisher", "invalid-payload", "invalid-token", "file-exists", "invalid-auth",
+                   "non-user-new-project", "not-allowed-project", "uv-oidc-permissions", "uv-token-refused"):
+        assert needed in ids
+
+
+def test_fix_scripts_are_the_team_names():
+    allowed = {"checklist.py", "publisher_values.py", "fix_id_token.py", "fix_action_ref.py", "harden_workflow.py",
+               "fix_tag_overlap.py", "fix_attestations.py", "scrub_pypirc.py", "push_test_tag.py", "release.py",
+               "diagnose.py"}
+    assert {m.script for m in MESSAGES if m.script} <= allowed
+
+
+def test_fork_pr_is_not_reported_as_missing_permission():
+    fork = next(m for m in MESSAGES if m.id == "oidc-fork-pr")
+    ids = [m.id for m in diagnose(fork.example).matches]
+    assert "oidc-fork-pr" in ids and "oidc-permissions" not in ids
+
+
+def test_pending_publisher_is_not_also_invalid_publisher():
+    ids = [m.id for m in diagnose("* `invalid-pending-publisher`: valid token, but project already exists").matches]
+    assert ids == ["invalid-pending-publisher"]
+
+
+def test_wrapper_alone_is_shown_specific_hides_it():
+    only = diagnose("Error: Trusted publishing exchange failure:")
+    assert [m.id for m in only.shown] == ["exchange-failure"]
+    both = diagnose(ACTION_LOG)
+    assert [m.id for m in both.shown] == ["invalid-publisher"]
+    assert "exchange-failure" in [m.id for m in both.matches]
+
+
+def test_unrelated_log_recognises_nothing():
+    result = diagnose("Run actions/checkout@v4\nSuccessfully built widget-1.0.tar.gz\n")
+    assert not result.matches and not result.recognised and result.publisher is None
+
+
+# -- claims -------------------------------------------------------------------
+
+def test_action_bullet_claims_become_publisher_values():
+    result = diagnose(ACTION_LOG)
+    assert result.claims_format == "action"
+    p = result.publisher
+    assert (p.owner, p.repository, p.workflow, p.environment, p.index) == \
+        ("octo-org", "widget", "publish-to-pypi.yml", "release", "testpypi")
+    assert p.ref == "refs/tags/v1.2.3rc1"
+
+
+def test_uv_oidc_token_claims_without_environment():
+    p = diagnose(UV_LOG_OLD).publisher
+    assert (p.owner, p.repository, p.workflow, p.environment, p.index) == \
+        ("octo-org", "widget", "release.yml", None, "pypi")
+
+
+def test_uv_github_token_claims_with_immutable_sub_and_some_environment():
+    result = diagnose(UV_LOG_NEW)
+    assert result.claims_format == "uv"
+    p = result.publisher
+    assert (p.owner, p.repository, p.workflow, p.environment, p.index) == \
+        ("leok974", "mcp-devdiag", "testpypi.yml", "release", "testpypi")
+
+
+def test_environment_from_immutable_sub_when_claim_absent():
+    claims = {"sub": "repository_owner_id:6154722:repository_id:966304329:environment:release",
+              "repository": "a/b", "job_workflow_ref": "a/b/.github/workflows/x.yml@refs/tags/v1"}
+    assert publisher_from_claims(claims).environment == "release"
+    assert parse_sub("repo:a/b:environment:pypi") == {"repo": "a/b", "environment": "pypi"}
+    assert parse_sub("repo:a/b:pull_request") == {"repo": "a/b", "event": "pull_request"}
+
+
+def test_missing_environment_claim_means_none():
+    claims, fmt = extract_claims("* `repository`: `a/b`\n* `job_workflow_ref`: `a/b/.github/workflows/r.yml@x`\n"
+                                 "* `environment`: `MISSING`\n")
+    assert fmt == "action" and claims["environment"] is None
+    assert publisher_from_claims(claims).environment is None
+
+
+def test_reusable_workflow_is_noted():
+    claims = {"repository": "a/b", "workflow_ref": "a/b/.github/workflows/release.yml@refs/tags/v1",
+              "job_workflow_ref": "a/shared/.github/workflows/publish.yml@refs/heads/main"}
+    notes = " ".join(publisher_from_claims(claims).notes)
+    assert "reusable" in notes and "a/shared" in notes
+
+
+def test_index_from_log_ignores_docs_links():
+    assert index_from_log("See https://docs.pypi.org/trusted-publishers/troubleshooting/ for more help.") == (None, None)
+    assert index_from_log("Uploading to https://upload.pypi.org/legacy/")[0] == "pypi"
+    assert index_from_log("x\nrepository-url: https://test.pypi.org/legacy/\ny")[0] == "testpypi"
+
+
+def test_compare_marks_each_difference():
+    p = diagnose(UV_LOG_NEW).publisher
+    rows = {r.field: r for r in compare(p, SUBJECT.publisher_form("testpypi"))}
+    assert not rows["Owner"].differs and not rows["Repository name"].differs
+    assert not rows["Workflow name"].differs  # testpypi.yml on both sides
+    assert rows["Environment name"].differs and rows["Environment name"].configured == "testpypi"
+    no_config = compare(p, None)
+    assert all(not r.differs and r.configured is None for r in no_config)
+
+
+def test_normalise_strips_ansi_and_timestamps():
+    assert normalise_log("2025-01-01T00:00:00Z \x1b[31mERROR\x1b[0m x") == "ERROR x"
+
+
+# -- the page -----------------------------------------------------------------
+
+def test_page_has_a_section_per_entry_with_the_exact_example():
+    md = render_troubleshooting_markdown(SUBJECT)
+    for m in MESSAGES:
+        assert f"{{ #{m.id} }}" in md
+        assert m.example in md
+        if m.script:
+            assert f"https://github.com/leok974/mcp-devdiag/blob/main/scripts/{m.script}" in md
+
+
+def test_page_fences_are_not_closed_early():
+    from markdown_it import MarkdownIt
+
+    md = render_troubleshooting_markdown(SUBJECT)
+    fences = [t.content for t in MarkdownIt().parse(md) if t.type == "fence"]
+    for m in MESSAGES:
+        assert m.example + "\n" in fences
+
+
+def test_example_log_is_diagnosed():
+    result = diagnose(example_log(SUBJECT))
+    assert [m.id for m in result.shown] == ["invalid-publisher"]
+    assert result.publisher.workflow == "publish.yml" and result.publisher.environment is None
+    assert result.publisher.index == "pypi"
+
+
+# -- the script ----------------------------------------------------------------
+
+def run_script(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, timeout=60, env={**os.environ, "TP_OFFLINE": "1"})
+
+
+def test_cli_compares_with_the_repository(make_repo, tmp_path):
+    repo = make_repo(owner="octo-org", name="widget", files={
+        "pyproject.toml": '[project]\nname = "widget"\nversion = "1.2.3"\n'})
+    log = tmp_path / "job.log"
+    log.write_text(ACTION_LOG, encoding="utf-8")
+    res = run_script(str(log), "--repo", str(repo.path), "--environment", "pypi", "--workflow", "release.yml")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert any(line.startswith("[invalid-publisher]") for line in lines)
+    wf = next(line for line in lines if line.strip().startswith("Workflow name"))
+    assert "publish-to-pypi.yml" in wf and "differs" in wf
+    owner = next(line for line in lines if line.strip().startswith("Owner"))
+    assert "differs" not in owner and owner.count("octo-org") == 2
+    assert "TestPyPI" in res.stdout and "https://test.pypi.org/manage/project/widget/settings/publishing/" in res.stdout
+
+
+def test_cli_json_from_stdin(make_repo):
+    repo = make_repo(owner="leok974", name="mcp-devdiag", files={
+        "pyproject.toml": '[project]\nname = "mcp-devdiag"\nversion = "0.2.1"\n'})
+    res = run_script("--json", "--repo", str(repo.path), "-", stdin=UV_LOG_NEW)
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["recognised"] is True
+    assert [m["id"] for m in data["matches"] if m["shown"]] == ["invalid-publisher"]
+    assert data["publisher"]["environment"] == "release" and data["publisher"]["index"] == "testpypi"
+    env_row = next(r for r in data["comparison"] if r["field"] == "Environment name")
+    assert env_row == {"field": "Environment name", "required": "release", "configured": "testpypi", "differs": True}
+
+
+def test_cli_exit_codes(tmp_path):
+    nothing = run_script("-", stdin="all good\n", cwd=tmp_path)
+    assert nothing.returncode == 1 and nothing.stdout == ""
+    empty = run_script("-", stdin="  \n", cwd=tmp_path)
+    assert empty.returncode == 2 and empty.stderr.count("\n") == 1
+    missing = run_script(str(tmp_path / "nope.log"), cwd=tmp_path)
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    (tmp_path / "bin.log").write_bytes(b"\0\1\2")
+    assert run_script(str(tmp_path / "bin.log"), cwd=tmp_path).returncode == 2
+
+
+def test_cli_outside_a_repository_still_derives_values(tmp_path):
+    res = run_script("-", stdin=UV_LOG_OLD, cwd=tmp_path)
+    assert res.returncode == 0
+    assert "release.yml" in res.stdout and "no configured values to compare" in res.stdout
+
+
+def test_cli_never_prints_a_token(tmp_path):
+    token = "pypi-AgEIcHlwaS5vcmcCJDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    log = f"Run twine upload -p {token}\n403 Invalid or non-existent authentication information\n"
+    for args in ((), ("--json",)):
+        res = run_script(*args, "-", stdin=log, cwd=tmp_path)
+        assert res.returncode == 0 and token not in res.stdout + res.stderr
+
+
+def test_cli_help():
+    res = run_script("--help")
+    assert res.returncode == 0 and "LOGFILE" in res.stdout and "--json" in res.stdout
