@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Sequence
 
 from tpkit.cli import EXIT_OK, make_parser, out, resolve_subject, run
+from tpkit.errors import BadInput
 from tpkit.repo import Repo
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
 SCHEMA_FILE = SCRIPTS_DIR / "tpkit" / "checklist.schema.json"
 OFFLINE_ENV = "TP_OFFLINE"
 
+MSG_NO_WORKFLOWS = "{root}: no workflow files in .github/workflows (*.yml, *.yaml); nothing to check"
 MSG_HEADER = "Trusted Publishing checklist for {project} on {index} ({slug}, {workflow}, environment {environment})"
 MSG_OFFLINE_NOTE = "offline: PyPI was not asked"
 MSG_SUMMARY = "{counts} -> exit {code}"
@@ -137,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             out(line)
         return EXIT_OK
     repo = Repo.open(args.repo)
+    if not repo.workflow_paths():
+        raise BadInput(MSG_NO_WORKFLOWS.format(root=repo.root))
     from tpkit.checks import exit_code, prestart_zizmor, run_checks, select_checks
 
     selected = select_checks(args.only)  # an unknown --only is bad usage before anything runs

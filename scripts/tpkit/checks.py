@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from tpkit.config import Subject
 from tpkit.errors import BadInput
-from tpkit.repo import Repo, Workflow, iter_jobs_needing, read_text
+from tpkit.repo import Repo, Workflow, read_text
 from tpkit.secrets import TOKEN_RE, redact, redact_text
 
 STATUSES = ("pass", "fail", "warn", "manual", "skip")
@@ -69,7 +69,6 @@ ZIZMOR_TIMEOUT = 60.0  # seconds
 ZIZMOR_FAILING = ("high", "medium")
 
 MSG_UNKNOWN_CHECK = "unknown check {name!r}; known ids and slugs are listed by `checklist.py --list`"
-MSG_NO_WORKFLOWS = "{root}: no workflow files in .github/workflows (*.yml, *.yaml); nothing to check"
 MSG_PYPIRC_UNPARSEABLE = "{path}: not a valid .pypirc (INI): {problem}"
 MSG_OFFLINE = "offline"
 
@@ -213,11 +212,8 @@ class Context:
     # -- workflows -------------------------------------------------------
     @property
     def workflows(self) -> list[Workflow]:
-        def load() -> list[Workflow]:
-            if not self.repo.workflow_paths():
-                raise BadInput(MSG_NO_WORKFLOWS.format(root=self.repo.root))
-            return self.repo.workflows
-        return self.cached("workflows", load)
+        # No workflow at all is bad input for the checklist command; here TP101 fails and the rest skip.
+        return self.cached("workflows", lambda: self.repo.workflows)
 
     @property
     def configured(self) -> Workflow | None:
@@ -590,6 +586,8 @@ def _expected_environment(ctx: Context, pj: PublishJob) -> str:
 def workflow_tracked(ctx: Context) -> Outcome:
     rel = ctx.subject.workflow_path
     wf = ctx.configured
+    if not ctx.workflows:
+        return failed(f"{rel}: no such file, and no workflow at all in .github/workflows")
     if wf is None:
         others = [w.filename for w in ctx.publishing]
         hint = f"; publishing workflows here: {', '.join(others)}" if others else ""
@@ -855,6 +853,8 @@ def publish_environment(ctx: Context) -> Outcome:
        "secret: uploads authenticate through Trusted Publishing only.",
        fix_script="harden_workflow.py")
 def no_token_input(ctx: Context) -> Outcome:
+    if not ctx.workflows:
+        return skipped("no workflow files")
     bad = []
     for wf in ctx.publishing:
         for s in wf.publish_steps:
@@ -1008,7 +1008,8 @@ def _finding_where(ctx: Context, finding: dict) -> str:
        "its own result: high or medium severity fails, low or informational warns.",
        doc="https://docs.zizmor.sh/audits/")
 def zizmor_check(ctx: Context) -> Outcome | list[Result]:
-    ctx.workflows  # a missing or broken workflow is bad input before zizmor is asked
+    if not ctx.workflows:  # parsed first: a broken workflow is bad input before zizmor's opinion
+        return skipped("no workflow files")
     findings = ctx.zizmor_findings()
     if findings is None:
         return warned("zizmor is not installed (pip install zizmor); general Actions audits were not run",
@@ -1221,28 +1222,23 @@ def pypirc_path(ctx: Context) -> tuple[Path, bool]:
        "~/.pypirc (or $PYPIRC, or --pypirc) holds no PyPI or TestPyPI API token (`pypi-…`).",
        fix_script="scrub_pypirc.py")
 def no_token_in_pypirc(ctx: Context) -> Outcome:
+    from tpkit.pypirc import read_pypirc  # the one .pypirc reader, shared with scrub_pypirc.py
+
     path, explicit = pypirc_path(ctx)
     label = str(path)
     if not path.exists() and not explicit:
         return passed(f"{label}: no such file")
-    text = read_text(path, label)
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(text, source=label)
-    except configparser.Error as exc:
-        problem = redact_text(str(exc).replace("\n", " ").strip())
-        raise BadInput(MSG_PYPIRC_UNPARSEABLE.format(path=label, problem=problem)) from None
-    found, section = [], "(top)"
-    for number, line in enumerate(text.splitlines(), 1):
-        header = re.match(r"^\s*\[([^\]]+)\]", line)
-        if header:
-            section = header.group(1).strip()
-        for m in TOKEN_RE.finditer(line):
-            key = line.split("=", 1)[0].split(":", 1)[0].strip() if ("=" in line or ":" in line) else "(value)"
-            found.append(f"{label}:{number}: [{section}] {key} = {redact(m.group(0))}")
+    if not path.exists():
+        read_text(path, label)  # the one-line "no such file" error
+    pypirc = read_pypirc(path)
+    found = [f"{label}:{f.line}: [{f.section or '(top)'}] " + (f"{f.key} = " if f.key else "# ")
+             + f.redacted for f in pypirc.findings]
+    if not found and pypirc.has_token:  # a token where no option or comment is (scrub_pypirc.py reports it too)
+        m = TOKEN_RE.search(pypirc.text)
+        found = [f"{label}:{pypirc.text.count(chr(10), 0, m.start()) + 1}: {redact(m.group(0))}"]
     if found:
         return failed(_join(found))
-    return passed(f"{label}: no pypi- token ({len(parser.sections())} section(s))")
+    return passed(f"{label}: no pypi- token ({len(pypirc.sections())} section(s))")
 
 
 @check("TP602", "no-token-in-env", "No API token in the environment",
