@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from tpkit.checks import TagTrigger, first_overlap, tag_trigger
 from tpkit.cli import make_parser, run
 from tpkit.repo import Repo, Workflow
-from tpkit.wfedit import WorkflowEdit, add_workflow_option, insert_item, remove_item, run_fixer
+from tpkit.wfedit import WorkflowEdit, add_workflow_option, insert_item, remove_item, replace_value, run_fixer
 
 FINAL_PATTERN = "v[0-9]+.[0-9]+.[0-9]+"
 FINAL_PATTERN_NO_V = "[0-9]+.[0-9]+.[0-9]+"
@@ -118,7 +119,8 @@ def narrow(wf: Workflow, push, unwanted: list[str]) -> None:
     tags = push["tags"]
     if isinstance(tags, str):
         new = narrowed(wf, tags)
-        push["tags"] = _like(tags, new[0]) if len(new) == 1 else [_like(tags, p) for p in new]
+        value = _like(tags, new[0]) if len(new) == 1 else CommentedSeq(_like(tags, p) for p in new)
+        replace_value(push, "tags", value)  # blank lines after it stay after it
     else:
         i = 0
         while i < len(tags):
