@@ -125,6 +125,7 @@ def test_world_readable_mode_is_kept_not_widened(tmp_path):
     p.chmod(0o640)
     assert run_script("--pypirc", str(p), "--yes").returncode == 0
     assert stat.S_IMODE(p.stat().st_mode) == 0o640
+    assert stat.S_IMODE(p.with_name("rc.bak").stat().st_mode) == 0o600  # the backup is owner-only
     assert p.read_text(encoding="utf-8") == "[pypi]\nrepository = https://upload.pypi.org/legacy/\n"
 
 

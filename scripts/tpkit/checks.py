@@ -104,6 +104,10 @@ class Result:
     evidence: str
     fix: str | None = None
 
+    def __post_init__(self) -> None:
+        # One line, always: evidence can quote workflow values, which may span lines.
+        self.evidence = " ".join(self.evidence.split())
+
     @property
     def failed(self) -> bool:
         return self.status == "fail"

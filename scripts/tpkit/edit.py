@@ -118,7 +118,8 @@ def write_atomic(edit: Edit) -> None:
             raise CannotFix(MSG_CHANGED_UNDER_US.format(path=edit.label or path))
         try:
             if edit.backup:
-                _write_file(backup_path(edit.path), redact_text(edit.old), st.st_mode & 0o7777)
+                # Owner-only: the backup of a credentials file must not be readable by anyone else.
+                _write_file(backup_path(edit.path), redact_text(edit.old), st.st_mode & 0o700)
             _write_file(path, edit.new, st.st_mode & 0o7777, owner=(st.st_uid, st.st_gid))
         except OSError as exc:  # disk full, read-only folder...: the original is untouched
             raise CannotFix(f"{edit.label or path}: cannot write: {exc.strerror or exc}; "
