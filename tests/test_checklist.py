@@ -1,0 +1,216 @@
+"""`scripts/checklist.py` as a user runs it: table, --json against its schema, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from test_checks import GOOD_RELEASE, GOOD_TESTPYPI, PYPROJECT, SEED, TOKEN, sub
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "checklist.py"
+SCHEMA = json.loads((ROOT / "scripts/tpkit/checklist.schema.json").read_text(encoding="utf-8"))
+SUBJECT_ARGS = ["--project", "widget", "--owner", "acme", "--repository", "widget"]
+
+
+def run(*args: str, cwd: Path = ROOT, env: dict | None = None, home: Path | None = None) -> subprocess.CompletedProcess:
+    """The checklist in a subprocess, isolated from the developer's ~/.pypirc and token variables."""
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("PYPIRC", "TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "NO_COLOR", "TP_OFFLINE")}
+    base["HOME"] = str(home or cwd)
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, cwd=cwd,
+                          env={**base, **(env or {})}, timeout=120)
+
+
+def one_line_error(res: subprocess.CompletedProcess, code: int = 2) -> str:
+    assert res.returncode == code, (res.returncode, res.stdout, res.stderr)
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    assert lines[0].startswith("checklist.py: error: ")
+    return lines[0]
+
+
+@pytest.fixture
+def good_repo(make_repo):
+    return make_repo(files={"pyproject.toml": PYPROJECT.format(version="1.2.3"),
+                            ".github/workflows/release.yml": GOOD_RELEASE,
+                            ".github/workflows/testpypi.yml": GOOD_TESTPYPI})
+
+
+def test_this_repository_passes_its_own_checklist(tmp_path):
+    res = run("--offline", home=tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "0 fail" in res.stdout and "FAIL" not in res.stdout
+
+
+def test_this_repository_json_offline(tmp_path):
+    res = run("--offline", "--json", home=tmp_path)
+    data = json.loads(res.stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert data["subject"]["project"] == "mcp-devdiag" and data["summary"]["fail"] == 0
+    statuses = {c["id"]: c["status"] for c in data["checks"]}
+    assert {k for k, v in statuses.items() if v == "fail"} == set()
+    assert statuses["TP301"] == "pass"  # zizmor: no findings on the real workflows
+
+
+def test_table_on_a_good_repository(good_repo, tmp_path):
+    res = run("--repo", str(good_repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    out = res.stdout
+    assert out.startswith("Trusted Publishing checklist for widget on PyPI (acme/widget, release.yml, environment pypi)")
+    assert "offline: PyPI was not asked" in out
+    assert "  PASS    TP105  Publishing job can mint the OIDC token" in out
+    assert "  MANUAL  TP901" in out and "see the guide: docs/tokens.md#" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+    assert out.rstrip().endswith("-> exit 0")
+
+
+def test_failing_repository_exits_1_and_names_the_fix(make_repo, tmp_path):
+    repo = make_repo(files={"pyproject.toml": PYPROJECT.format(version="1.2.3"),
+                            ".github/workflows/release.yml": SEED})
+    res = run("--repo", str(repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
+    assert res.returncode == 1, res.stderr
+    assert re.search(r"^  FAIL +TP106 +OIDC permission only where it publishes$", res.stdout, re.M)
+    assert "fix: python " in res.stdout and "fix_id_token.py" in res.stdout
+    data = json.loads(run("--repo", str(repo.path), "--offline", "--json", *SUBJECT_ARGS, home=tmp_path).stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert data["summary"]["exit_code"] == 1
+    failing = {c["slug"] for c in data["checks"] if c["status"] == "fail"}
+    assert {"id-token-not-elsewhere", "separate-build-publish", "publish-environment", "zizmor/unpinned-uses"} <= failing
+
+
+def test_json_schema_rejects_what_it_should():
+    good = {"schema": "tp-checklist/1", "repo": "/r", "offline": True,
+            "subject": {"project": "p", "owner": "o", "repository": "r", "workflow": "release.yml",
+                        "environment": "pypi", "testpypi_environment": "testpypi", "index": "pypi",
+                        "index_url": "https://pypi.org"},
+            "summary": {"pass": 1, "fail": 0, "warn": 0, "manual": 0, "skip": 0, "exit_code": 0},
+            "checks": [{"id": "TP101", "slug": "workflow-tracked", "title": "t", "group": "workflow",
+                        "status": "pass", "evidence": "e", "fix": "workflow.md"}]}
+    jsonschema.validate(good, SCHEMA)
+    for bad in ({**good, "schema": "tp-checklist/2"},
+                {**good, "checks": [{**good["checks"][0], "status": "error"}]},
+                {**good, "checks": [{**good["checks"][0], "evidence": "two\nlines"}]},
+                {**good, "checks": [{**good["checks"][0], "fix": "rm -rf /"}]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, SCHEMA)
+
+
+def test_token_is_never_printed(good_repo, tmp_path):
+    pypirc = tmp_path / "tokens.pypirc"
+    pypirc.write_text(f"[pypi]\nusername = __token__\npassword = {TOKEN}\n")
+    for extra in ([], ["--json"]):
+        res = run("--repo", str(good_repo.path), "--offline", "--pypirc", str(pypirc), *SUBJECT_ARGS, *extra,
+                  env={"TWINE_PASSWORD": TOKEN}, home=tmp_path)
+        assert res.returncode == 1
+        assert TOKEN not in res.stdout + res.stderr and TOKEN[:24] not in res.stdout + res.stderr
+        assert "pypi-AgEI…[redacted" in res.stdout
+
+
+def test_only_and_list(good_repo, tmp_path):
+    res = run("--repo", str(good_repo.path), "--offline", "--json", "--only", "TP105", "--only", "attestations-on",
+              *SUBJECT_ARGS, home=tmp_path)
+    assert [c["id"] for c in json.loads(res.stdout)["checks"]] == ["TP105", "TP112"]
+    listing = run("--list")
+    assert listing.returncode == 0 and "TP105  id-token-on-publish-job" in listing.stdout
+
+
+def test_tp_offline_environment_variable(good_repo, tmp_path):
+    res = run("--repo", str(good_repo.path), "--json", "--only", "project-exists", *SUBJECT_ARGS,
+              env={"TP_OFFLINE": "1"}, home=tmp_path)
+    data = json.loads(res.stdout)
+    assert data["offline"] is True and data["checks"][0]["evidence"] == "offline"
+
+
+def test_colour_only_on_a_terminal(monkeypatch):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import checklist
+    from tpkit.checks import Result
+    from tpkit.config import Subject
+
+    class Tty:
+        def isatty(self):
+            return True
+
+    results = [Result("TP101", "workflow-tracked", "t", "workflow", "fail", "e", "workflow.md")]
+    subject = Subject("widget", "acme", "widget")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert checklist.use_colour(Tty()) is True
+    assert "\x1b[31;1mFAIL" in "\n".join(checklist.render_table(results, subject, offline=True, colour=True))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert checklist.use_colour(Tty()) is False
+    assert checklist.use_colour(open(os.devnull, "w")) is False
+
+
+# ---------------------------------------------------------------------------
+# Bad input: one line, exit 2, no traceback
+# ---------------------------------------------------------------------------
+def test_not_a_git_repository(tmp_path):
+    line = one_line_error(run("--repo", str(tmp_path), "--offline"))
+    assert f"{tmp_path}: not a git repository" in line
+
+
+def test_no_such_directory(tmp_path):
+    assert "no such directory" in one_line_error(run("--repo", str(tmp_path / "nope")))
+
+
+def test_no_workflow(make_repo, tmp_path):
+    repo = make_repo(files={"pyproject.toml": PYPROJECT.format(version="1.0")})
+    line = one_line_error(run("--repo", str(repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path))
+    assert "no workflow files in .github/workflows" in line
+
+
+def test_unparseable_workflow(good_repo, tmp_path):
+    good_repo.write(".github/workflows/broken.yml", "on: [push\njobs: {}\n")
+    line = one_line_error(run("--repo", str(good_repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path))
+    assert ".github/workflows/broken.yml" in line and "not valid YAML" in line
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "binary", "not-ini"])
+def test_unreadable_pypirc(good_repo, tmp_path, kind):
+    path = tmp_path / "x.pypirc"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "binary":
+        path.write_bytes(b"\x00\xff")
+    elif kind == "not-ini":
+        path.write_text("password = pypi-notinasection\n")
+    line = one_line_error(run("--repo", str(good_repo.path), "--offline", "--pypirc", str(path), *SUBJECT_ARGS,
+                              home=tmp_path))
+    assert str(path) in line
+
+
+def test_unknown_option():
+    line = one_line_error(run("--frobnicate"))
+    assert "unrecognized arguments: --frobnicate" in line
+
+
+def test_unknown_check():
+    assert "unknown check 'TP999'" in one_line_error(run("--offline", "--only", "TP999"))
+
+
+def test_subject_cannot_be_told(make_repo, tmp_path):
+    repo = make_repo(files={".github/workflows/release.yml": GOOD_RELEASE}, remote=False)
+    line = one_line_error(run("--repo", str(repo.path), "--offline", home=tmp_path))
+    assert "--project" in line
+
+
+def test_help_documents_the_json_schema():
+    res = run("--help")
+    assert res.returncode == 0 and "checklist.schema.json" in res.stdout and "--offline" in res.stdout
+
+
+def test_detects_the_subject_from_the_repository(make_repo, tmp_path):
+    repo = make_repo(owner="acme", name="widget",
+                     files={"pyproject.toml": PYPROJECT.format(version="1.2.3"),
+                            ".github/workflows/publish.yml": sub(GOOD_RELEASE, "name: Release to PyPI", "name: P")})
+    data = json.loads(run("--repo", str(repo.path), "--offline", "--json", home=tmp_path).stdout)
+    assert data["subject"]["workflow"] == "publish.yml" and data["subject"]["owner"] == "acme"
+    assert {c["id"]: c["status"] for c in data["checks"]}["TP401"] == "pass"
