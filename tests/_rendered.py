@@ -3,11 +3,11 @@
 Not a test module. The verification tests (snippets, agreement, browser, page
 weight) share one offline build per pytest session:
 
-* `build_site(dest)` runs `mkdocs build` of the real `mkdocs.yml` in a
-  subprocess with `TP_OFFLINE=1`, plus one extra plugin that records each
-  page's Markdown *after* every other `on_page_markdown` handler (so after the
-  macros) with pymdownx.snippets' `--8<--` includes expanded, exactly as the
-  Markdown converter will see it. Strictness comes from `mkdocs.yml` itself.
+* `build_site(dest)` runs `mkdocs build --strict` of the real `mkdocs.yml`
+  (the same calls as the command line) in a subprocess with `TP_OFFLINE=1`,
+  plus one extra plugin that records each page's Markdown *after* every other
+  `on_page_markdown` handler (so after the macros) with pymdownx.snippets'
+  `--8<--` includes expanded, exactly as the Markdown converter will see it.
 * `shared_build(config)` builds once and shares the result between pytest-xdist
   workers through a lock file in the session's temporary folder.
 * `collect_fences(markdown)` lists every fenced code block with a real
@@ -71,7 +71,7 @@ def _recorder_plugin(out: list[dict]):
     return RenderedMarkdownRecorder()
 
 
-def _build_in_process(dest: Path) -> int:
+def _build_in_process(dest: Path, config_file: Path = CONFIG) -> int:
     """Entry point of the build subprocess: build into dest/site, write dest/pages.json."""
     import logging
 
@@ -79,10 +79,19 @@ def _build_in_process(dest: Path) -> int:
     from mkdocs.config import load_config
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from mkdocs.__main__ import _enable_warnings
+
     pages: list[dict] = []
-    cfg = load_config(config_file=str(CONFIG), site_dir=str(dest / "site"))
+    # Exactly what `mkdocs build --strict -d <dest>/site` does (mkdocs/__main__.py:build_command),
+    # plus the recorder: any warning aborts the build.
+    _enable_warnings()
+    cfg = load_config(config_file=str(config_file), site_dir=str(dest / "site"), strict=True)
     cfg.plugins["tp-rendered-markdown-recorder"] = _recorder_plugin(pages)
-    build(cfg)  # raises mkdocs.exceptions.Abort on any warning: mkdocs.yml has strict: true
+    cfg.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(cfg, dirty=False)
+    finally:
+        cfg.plugins.on_shutdown()
     (dest / PAGES_JSON).write_text(json.dumps(pages, indent=1), encoding="utf-8")
     return 0
 
@@ -106,16 +115,24 @@ class Build:
         return self.site / page["dest_path"] if page else None
 
 
-def build_env() -> dict[str, str]:
+def build_env(index_url: str | None = None, cache_dir: Path | None = None) -> dict[str, str]:
+    """Offline by default; with index_url, badges are fetched from that (local) index instead."""
     env = {**os.environ, "TP_OFFLINE": "1", "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
-    env.pop("TP_INDEX_URL", None)
+    for key in ("TP_INDEX_URL", "TP_CACHE_DIR"):
+        env.pop(key, None)
+    if index_url:
+        env.pop("TP_OFFLINE")
+        env["TP_INDEX_URL"] = index_url
+    if cache_dir:
+        env["TP_CACHE_DIR"] = str(cache_dir)
     return env
 
 
-def build_site(dest: Path) -> Build:
-    """Build the real site offline into dest; never raises for a failed build."""
+def build_site(dest: Path, *, index_url: str | None = None, config_file: Path = CONFIG) -> Build:
+    """Build the real site into dest (offline, or badges from index_url); never raises for a failed build."""
     dest.mkdir(parents=True, exist_ok=True)
-    res = subprocess.run([sys.executable, __file__, "build", str(dest)], cwd=ROOT, env=build_env(),
+    env = build_env(index_url, cache_dir=dest / "badge-cache" if index_url else None)
+    res = subprocess.run([sys.executable, __file__, "build", str(dest), str(config_file)], cwd=config_file.parent, env=env,
                          capture_output=True, text=True, timeout=600)
     log = res.stdout + res.stderr
     ok = res.returncode == 0 and (dest / PAGES_JSON).exists()
@@ -144,16 +161,19 @@ def session_dir(config) -> Path:
 _BUILDS: dict[Path, Build] = {}
 
 
-def shared_build(config) -> Build:
-    """The session's one offline build, made by whichever worker gets here first."""
-    dest = session_dir(config) / "tp-site-build"
+def shared_build(config, name: str = "tp-site-build", builder=build_site) -> Build:
+    """The session's build called `name`, made by whichever worker gets here first.
+
+    `builder(dest) -> Build` makes it (default: the offline build of the real site).
+    """
+    dest = session_dir(config) / name
     if dest in _BUILDS:
         return _BUILDS[dest]
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with open(dest.parent / "tp-site-build.lock", "w") as lock:
+    with open(dest.parent / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            built = load_build(dest) if (dest / BUILD_STATUS).exists() else build_site(dest)
+            built = load_build(dest) if (dest / BUILD_STATUS).exists() else builder(dest)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     _BUILDS[dest] = built
@@ -389,6 +409,6 @@ def console_commands(text: str) -> str:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "build":
-        sys.exit(_build_in_process(Path(sys.argv[2])))
-    sys.exit(f"usage: {sys.argv[0]} build DEST")
+    if len(sys.argv) == 4 and sys.argv[1] == "build":
+        sys.exit(_build_in_process(Path(sys.argv[2]), Path(sys.argv[3])))
+    sys.exit(f"usage: {sys.argv[0]} build DEST MKDOCS_YML")

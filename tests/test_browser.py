@@ -12,17 +12,22 @@ Without Chromium the tests are skipped locally and fail when CI=true.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 
 import pytest
 
-from _browser import chromium_available, launch_chromium, serve, visit
-from _rendered import ROOT, shared_build
+from _browser import CHROMIUM, chromium_available, launch_chromium, serve, visit
+from _rendered import ROOT, build_site, shared_build
+from local_pypi import MockPyPI, project_json
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 SCREENSHOT_PAGES = {"home": "index.md", "workflow": "workflow.md", "checklist": "checklist.md"}
 SEARCH_TERM = "id-token"
+# What the local PyPI answers for the site's project, so the badges show real values.
+BADGE_VERSION = "9.8.7"
+BADGE_PYTHONS = ("3.11", "3.12", "3.13")
 
 
 def _unavailable(reason: str):
@@ -31,10 +36,22 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+def build_with_live_badges(dest):
+    """The real site, its badges fetched at build time from a PyPI stand-in on 127.0.0.1."""
+    from tpkit.config import subject_from_mapping
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")  # round-trip: mkdocs.yml's !!python/name tags load as plain tagged nodes
+    tp = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["tp"]
+    project = subject_from_mapping(dict(tp), source="mkdocs.yml").project
+    with MockPyPI({project: project_json(project, BADGE_VERSION, BADGE_PYTHONS)}) as pypi:
+        return build_site(dest, index_url=pypi.url)
+
+
 @pytest.fixture(scope="session")
 def site(request):
-    build = shared_build(request.config)
-    assert build.ok, "the site did not build (strict):\n" + build.log[-6000:]
+    build = shared_build(request.config, name="tp-site-build-live-badges", builder=build_with_live_badges)
+    assert build.ok, "the site did not build (strict, badges from a local PyPI):\n" + build.log[-6000:]
     return build
 
 
@@ -49,13 +66,12 @@ def browser():
     reason = chromium_available()
     if reason:
         _unavailable(reason)
-    try:
-        with launch_chromium() as b:
-            yield b
-    except Exception as exc:  # noqa: BLE001 - a launch failure is reported, whatever its type
-        if "launch" in str(exc).lower() and "browser" not in locals():
-            _unavailable(f"Chromium did not start: {exc}")
-        raise
+    with ExitStack() as stack:
+        try:
+            b = stack.enter_context(launch_chromium())
+        except Exception as exc:  # noqa: BLE001 - whatever stops the launch is reported
+            _unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
+        yield b
 
 
 def _url(base_url: str, page: dict) -> str:
@@ -106,7 +122,11 @@ def test_page_loads_cleanly_from_the_local_server_only(page_src, site, base_url,
 def test_home_page_shows_badges_and_the_diagram(site, base_url, browser):
     v = visit(browser, _url(base_url, site.page("index.md")))
     try:
-        assert v.page.locator("svg.tp-badge").count() >= 1, "the home page shows no PyPI badge"
+        badges = v.page.locator("svg.tp-badge")
+        assert badges.count() >= 1, "the home page shows no PyPI badge"
+        texts = " ".join(badges.all_text_contents())
+        assert BADGE_VERSION in texts, f"the version badge does not show {BADGE_VERSION}: {texts!r}"
+        assert all(p in texts for p in BADGE_PYTHONS), f"the Python badge does not show {BADGE_PYTHONS}: {texts!r}"
         assert v.page.locator(".md-content .mermaid svg").count() >= 1, "the home page shows no rendered diagram"
     finally:
         v.close()

@@ -312,3 +312,48 @@ def test_checkers_reject_broken_blocks(lang, text):
 ])
 def test_checkers_accept_valid_blocks(lang, text):
     check_block(Fence(line=1, lang=lang, info=lang, content=text))
+
+
+# ---------------------------------------------------------------------------
+# The build recorder, on a tiny project
+# ---------------------------------------------------------------------------
+
+TINY_CONFIG = """\
+site_name: tiny
+strict: true
+markdown_extensions:
+  - admonition
+  - pymdownx.superfences
+  - pymdownx.tabbed:
+      alternate_style: true
+  - pymdownx.snippets:
+      base_path: ["."]
+      check_paths: true
+"""
+
+TINY_PAGE = """\
+# Tiny
+
+=== "Included"
+
+    ```toml
+    --8<-- "snippet.toml"
+    ```
+"""
+
+
+def test_recorder_expands_snippets_and_strict_build_fails_on_a_warning(tmp_path):
+    from _rendered import build_site
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(TINY_CONFIG)
+    (tmp_path / "snippet.toml").write_text('name = "from the snippet"\n')
+    (tmp_path / "docs" / "index.md").write_text(TINY_PAGE)
+    good = build_site(tmp_path / "good", config_file=tmp_path / "mkdocs.yml")
+    assert good.ok, good.log
+    fences = collect_fences(good.page("index.md")["markdown"])
+    assert [(f.lang, f.content.strip()) for f in fences] == [("toml", 'name = "from the snippet"')]
+
+    (tmp_path / "docs" / "index.md").write_text(TINY_PAGE + "\n[broken](missing.md)\n")
+    bad = build_site(tmp_path / "bad", config_file=tmp_path / "mkdocs.yml")
+    assert not bad.ok and "missing.md" in bad.log, bad.log
