@@ -13,6 +13,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from _rendered import ROOT, page_fences, parse_html, shared_build
+from tpkit.checks import CHECKS
+from tpkit.diagnose import MESSAGES, diagnose
 
 SCRIPTS_DIR = ROOT / "scripts"
 WORKFLOWS_DIR = ROOT / ".github" / "workflows"
@@ -91,14 +93,8 @@ def test_every_script_shows_its_help_in_the_docs(site):
 # Check ids
 # ---------------------------------------------------------------------------
 
-def check_registry():
-    checks = pytest.importorskip("tpkit.checks", reason="tpkit.checks not written yet")
-    return list(checks.CHECKS)
-
-
 def test_check_ids_on_the_checklist_page_match_the_registry(site):
-    registry = check_registry()
-    ids = {c.id for c in registry}
+    ids = {c.id for c in CHECKS}
     assert ids, "the check registry is empty"
     prefixes = {re.match(r"[A-Za-z]+", i).group(0) for i in ids}
     id_re = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(prefixes))) + r")\d+\b")
@@ -119,25 +115,16 @@ def troubleshooting_error_blocks(site):
             and not (pf.fence.title or "").startswith("python scripts/")]
 
 
-def _matched(diagnosis) -> list:
-    for attr in ("matches", "entries", "matched"):
-        if hasattr(diagnosis, attr):
-            return list(getattr(diagnosis, attr))
-    raise AssertionError(f"Diagnosis has none of matches/entries/matched: {diagnosis!r}")
-
-
 def test_every_error_on_the_troubleshooting_page_is_recognised(site):
-    diagnose = pytest.importorskip("tpkit.diagnose", reason="tpkit.diagnose not written yet")
     blocks = troubleshooting_error_blocks(site)
     assert blocks, "the troubleshooting page shows no error text blocks"
-    unrecognised = [pf.id for pf in blocks if not _matched(diagnose.diagnose(pf.fence.content))]
+    unrecognised = [pf.id for pf in blocks if not diagnose(pf.fence.content).matches]
     assert not unrecognised, f"error texts diagnose() does not recognise: {unrecognised}"
 
 
 def test_every_known_error_is_on_the_troubleshooting_page(site):
-    diagnose = pytest.importorskip("tpkit.diagnose", reason="tpkit.diagnose not written yet")
     shown = "\n".join(pf.fence.content for pf in troubleshooting_error_blocks(site))
-    missing = [m.id for m in diagnose.MESSAGES if m.example.strip() not in shown]
+    missing = [m.id for m in MESSAGES if m.example.strip() not in shown]
     assert not missing, f"diagnosis entries whose example text the troubleshooting page does not show: {missing}"
 
 
