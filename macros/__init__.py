@@ -6,6 +6,7 @@ Each module beside this one holds plain functions (tested without MkDocs) and a
 
 from __future__ import annotations
 
+from macros import checklist
 from macros import site
 from macros import troubleshooting
 from mkdocs.exceptions import PluginError
@@ -21,4 +22,5 @@ def define_env(env) -> None:
         raise PluginError(str(exc)) from None
     env.variables["tp"] = subject
     site.register(env, subject)
+    checklist.register(env, subject)
     troubleshooting.register(env, subject)
