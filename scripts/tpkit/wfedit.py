@@ -55,32 +55,32 @@ def _indent_of(line: str) -> int:
 
 
 def detect_indent(text: str) -> Indent:
-    """The file's most common mapping indent and sequence indent/offset."""
+    """The file's most common mapping indent, dash offset and sequence indent (offset + "-" and its spaces)."""
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     maps: Counter[int] = Counter()
-    seqs: Counter[tuple[int, int]] = Counter()
+    offsets: Counter[int] = Counter()
+    gaps: Counter[int] = Counter()
+    for line in lines:
+        body = line.lstrip(" ")
+        if body.startswith("- ") or body == "-":
+            gaps[len(body) - len(body[1:].lstrip(" ")) if body[1:].strip() else 2] += 1
     for prev, cur in zip(lines, lines[1:]):
-        m = _KEY_ONLY_RE.match(prev)
-        if not m or prev.rstrip().endswith(("|", ">", "|-", ">-")):
+        if not _KEY_ONLY_RE.match(prev) or prev.rstrip().endswith(("|", ">", "|-", ">-")):
             continue
-        # The key's column: after a "- " when the key opens a sequence item.
+        # The key's column: after the "- " when the key opens a sequence item.
         stripped = prev.lstrip(" ")
         key_col = _indent_of(prev) + (len(stripped) - len(stripped[1:].lstrip(" ")) if stripped.startswith("- ") else 0)
         cur_col = _indent_of(cur)
         if cur_col < key_col:
             continue
-        body = cur.lstrip(" ")
-        if body.startswith("- "):
-            offset = cur_col - key_col
-            gap = len(body) - len(body[1:].lstrip(" "))  # "-" plus its spaces
-            seqs[(offset + gap, offset)] += 1
+        if cur.lstrip(" ").startswith("- "):
+            offsets[cur_col - key_col] += 1
         elif cur_col > key_col:
             maps[cur_col - key_col] += 1
     mapping = maps.most_common(1)[0][0] if maps else 2
-    sequence, offset = seqs.most_common(1)[0][0] if seqs else (mapping + 2, mapping)
-    if sequence < offset + 2:  # ruamel needs room for "- "
-        sequence = offset + 2
-    return Indent(mapping, sequence, offset)
+    offset = offsets.most_common(1)[0][0] if offsets else mapping
+    gap = gaps.most_common(1)[0][0] if gaps else 2
+    return Indent(mapping, offset + max(gap, 2), offset)
 
 
 # -- merging a dump back into the original text ---------------------------------
