@@ -39,9 +39,10 @@ from tpkit.changelog import CHANGELOG, release_changelog
 from tpkit.cli import info, make_parser, out, resolve_subject, run
 from tpkit.edit import MSG_DECLINED, MSG_NO_TTY, Edit, confirm, read_exact, unified_diff, write_atomic
 from tpkit.errors import BadInput, CannotFix
-from tpkit.pypi import fetch_all_sync
 from tpkit.pyproject import build_version, parse_pyproject
+from tpkit.releases import index_versions
 from tpkit.repo import Repo
+from tpkit.tags import workflows_for_tag
 
 PYPROJECT = "pyproject.toml"
 COMMIT_MESSAGE = "chore(release): {tag}"
@@ -124,51 +125,20 @@ def set_pyproject_version(text: str, version: str, where: str) -> str:
 
 def triggered_workflows(repo: Repo, tag: str) -> list[tuple[str, list[str]]]:
     """(workflow file, indexes it publishes to) for each workflow the tag push starts."""
-    from tpkit.checks import tag_trigger  # the checklist's reading of `on.push.tags` (one matcher)
-
-    found = []
-    for wf in repo.workflows:
-        trigger = tag_trigger(wf)
-        if trigger is not None and trigger.matches(tag):
-            found.append((wf.filename, sorted({s.target_index for s in wf.publish_steps})))
-    return found
-
-
-def latest_on_index(subject, index: str, transport=None) -> tuple[Version | None, str | None]:
-    """(highest version on the index or None when the project is not there, error)."""
-    target = subject.for_index(index)
-    [res] = fetch_all_sync([target.json_url], timeout=INDEX_TIMEOUT, budget=INDEX_TIMEOUT, transport=transport)
-    if res.not_found:
-        return None, None
-    if not res.ok or not isinstance(res.data, dict):
-        return None, res.error or "unexpected answer"
-    versions = []
-    for key in (res.data.get("releases") or {}):
-        try:
-            versions.append(Version(key))
-        except InvalidVersion:
-            continue
-    info_version = (res.data.get("info") or {}).get("version")
-    if info_version:
-        try:
-            versions.append(Version(info_version))
-        except InvalidVersion:
-            pass
-    return (max(versions) if versions else None), None
+    return [(w.filename, list(w.indexes)) for w in workflows_for_tag(repo, tag)]
 
 
 def check_newer(subject, version: str, indexes: list[str], transport=None) -> None:
     for index in indexes:
-        target = subject.for_index(index)
-        latest, error = latest_on_index(subject, index, transport)
-        if error:
-            raise CannotFix(MSG_INDEX_FAILED.format(index=target.index_name, project=subject.project, why=error))
-        if latest is None:
-            info(MSG_INDEX_NEW.format(index=target.index_name, project=subject.project))
-        elif Version(version) <= latest:
-            raise CannotFix(MSG_NOT_NEWER.format(version=version, latest=latest, index=target.index_name))
+        found = index_versions(subject, index, transport=transport, timeout=INDEX_TIMEOUT)
+        if found.error:
+            raise CannotFix(MSG_INDEX_FAILED.format(index=found.index_name, project=subject.project, why=found.error))
+        if found.latest is None:
+            info(MSG_INDEX_NEW.format(index=found.index_name, project=subject.project))
+        elif Version(version) <= found.latest:
+            raise CannotFix(MSG_NOT_NEWER.format(version=version, latest=found.latest, index=found.index_name))
         else:
-            info(MSG_INDEX_LATEST.format(index=target.index_name, latest=latest, version=version))
+            info(MSG_INDEX_LATEST.format(index=found.index_name, latest=found.latest, version=version))
 
 
 def remote_branch_sha(repo: Repo, branch: str) -> str | None:

@@ -1,0 +1,44 @@
+"""Which workflows a tag push starts, and the guide's test tags (`v1.2.3-test1`).
+
+Tag patterns are read by the checklist's matcher (`tpkit.checks.tag_trigger`),
+so the scripts and the checklist agree on what a tag starts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from tpkit.repo import Repo
+
+
+@dataclass(frozen=True)
+class TagWorkflow:
+    filename: str
+    indexes: tuple[str, ...]   # where its publish steps upload: "pypi", "testpypi"
+
+
+def workflows_for_tag(repo: Repo, tag: str) -> list[TagWorkflow]:
+    """The workflows in .github/workflows that a push of `tag` starts."""
+    from tpkit.checks import tag_trigger
+
+    found = []
+    for wf in repo.workflows:
+        trigger = tag_trigger(wf)
+        if trigger is not None and trigger.matches(tag):
+            found.append(TagWorkflow(wf.filename, tuple(sorted({s.target_index for s in wf.publish_steps}))))
+    return found
+
+
+def is_test_tag(name: str) -> bool:
+    from tpkit.checks import TEST_TAG_RE  # the checklist's definition of a test tag
+
+    return TEST_TAG_RE.search(name) is not None
+
+
+def next_test_tag(version: str, existing: Iterable[str]) -> str:
+    """`v<version>-test<N>` with N one higher than any test tag of this version so far."""
+    rx = re.compile(r"^v" + re.escape(version) + r"-test(\d*)$")
+    numbers = [int(m.group(1) or 0) for name in existing if (m := rx.match(name))]
+    return f"v{version}-test{max(numbers, default=0) + 1}"
