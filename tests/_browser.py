@@ -101,12 +101,19 @@ class Visit:
             self.context = self.page = None
 
 
-def visit(browser, url: str, *, color_scheme: str = "light", measure: bool = False) -> Visit:
-    """Open url in a fresh context (empty cache), wait until the network is idle, record everything."""
+def visit(browser, url: str, *, color_scheme: str = "light", measure: bool = False,
+          warm_up: str | None = None) -> Visit:
+    """Open url in a fresh context (empty cache), wait until the network is idle, record everything.
+
+    With warm_up, that URL is loaded first in the same context (filling the cache, as a
+    reader arriving from another page) and only the second navigation is recorded.
+    """
     context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme, service_workers="block")
     context.add_init_script(OPEN_SHADOW_ROOTS)
     page = context.new_page()
     page.set_default_timeout(NAV_TIMEOUT_MS)
+    if warm_up:
+        page.goto(warm_up, wait_until="networkidle", timeout=NAV_TIMEOUT_MS)
     record = Visit(url=url, page=page, context=context)
     seen = []
     page.on("request", lambda req: (record.requests.append(req.url), seen.append(req)))

@@ -1,17 +1,21 @@
 """Page weight in a real browser, beside the build-time ratios (not a test; run it directly).
 
-    .venv/bin/python tests/benchmark_pages.py
+    .venv/bin/python tests/benchmark_pages.py [--runs 5]
+
 
 Builds the site offline once, serves it on 127.0.0.1 and loads every page in
 Debian's headless Chromium with an empty cache, counting requests and the bytes
 transferred (response headers + bodies, as Chromium reports them). Then, if
-tests/benchmark.py (the site build benchmark) is present, runs it and prints
-its ratios below, so one command shows both.
+tests/benchmark.py (the site build benchmark) is present, runs it (passing on
+any arguments, e.g. --runs) and prints its ratios below, so one command shows both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
+import itertools
 import sys
 import tempfile
 from pathlib import Path
@@ -25,28 +29,37 @@ from _rendered import build_site  # noqa: E402
 
 
 def measure_pages(site_dir: Path, pages: list[dict]) -> list[dict]:
-    """One row per page: url, requests, transferred bytes, foreign requests."""
+    """One row per page: requests and bytes with an empty cache, bytes after the home page, foreign requests."""
     rows = []
     with serve(site_dir) as base_url, launch_chromium() as browser:
         for page in sorted(pages, key=lambda p: p["url"]):
-            v = visit(browser, base_url + page["url"], measure=True)
-            try:
-                rows.append({"page": page["src_path"], "requests": len(v.requests), "bytes": v.transferred,
-                             "foreign": len(v.foreign_requests(base_url))})
-            finally:
-                v.close()
+            url = base_url + page["url"]
+            cold = visit(browser, url, measure=True)
+            cold.close()
+            warm = visit(browser, url, measure=True, warm_up=base_url)
+            warm.close()
+            rows.append({"page": page["src_path"], "requests": len(cold.requests), "bytes": cold.transferred,
+                         "warm": warm.transferred,
+                         "foreign": len(cold.foreign_requests(base_url)) + len(warm.foreign_requests(base_url))})
     return rows
 
 
-def format_pages(rows: list[dict]) -> str:
-    width = max([len(r["page"]) for r in rows] + [4])
-    lines = [f"{'page':<{width}}  {'requests':>8}  {'transferred':>12}  {'other hosts':>11}"]
+def format_pages(rows: list[dict]) -> list[str]:
+    width = max([len(r["page"]) for r in rows] + [9])
+    lines = [f"{'page':<{width}}  {'requests':>8}  {'cold KiB':>9}  {'warm KiB':>9}  {'other hosts':>11}"]
     for r in rows:
-        lines.append(f"{r['page']:<{width}}  {r['requests']:>8}  {r['bytes'] / 1024:>9.1f} KiB  {r['foreign']:>11}")
-    total = sum(r["bytes"] for r in rows)
-    lines.append(f"{'all pages':<{width}}  {sum(r['requests'] for r in rows):>8}  {total / 1024:>9.1f} KiB  "
+        lines.append(f"{r['page']:<{width}}  {r['requests']:>8}  {r['bytes'] / 1024:>9.1f}  {r['warm'] / 1024:>9.1f}"
+                     f"  {r['foreign']:>11}")
+    lines.append(f"{'all pages':<{width}}  {sum(r['requests'] for r in rows):>8}  "
+                 f"{sum(r['bytes'] for r in rows) / 1024:>9.1f}  {sum(r['warm'] for r in rows) / 1024:>9.1f}  "
                  f"{sum(r['foreign'] for r in rows):>11}")
-    return "\n".join(lines)
+    return lines
+
+
+def side_by_side(left: list[str], right: list[str], gap: str = "   |   ") -> str:
+    width = max((len(line) for line in left), default=0)
+    return "\n".join(f"{a:<{width}}{gap}{b}".rstrip()
+                     for a, b in itertools.zip_longest(left, right, fillvalue=""))
 
 
 def build_benchmark():
@@ -61,24 +74,28 @@ def build_benchmark():
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     reason = chromium_available()
     with tempfile.TemporaryDirectory(prefix="tp-bench-pages-") as tmp:
         build = build_site(Path(tmp))
         if not build.ok:
             print("the site did not build:\n" + build.log[-4000:], file=sys.stderr)
             return 1
-        print("Page weight in Chromium (empty cache, site served from 127.0.0.1, built with TP_OFFLINE=1)")
-        if reason:
-            print(f"  skipped: {reason}")
-        else:
-            print(format_pages(measure_pages(build.site, build.pages)))
+        left = ["Page weight in Chromium (site from 127.0.0.1, built offline)",
+                "cold: empty cache; warm: after loading the home page", ""]
+        left += [f"skipped: {reason}"] if reason else format_pages(measure_pages(build.site, build.pages))
     bench = build_benchmark()
+    right = ["Build time (tests/benchmark.py)", ""]
+    status = 0
     if bench is None:
-        print("\nBuild ratios: tests/benchmark.py not present")
-        return 0
-    print("\nBuild ratios (tests/benchmark.py)")
-    sys.stdout.flush()
-    return bench.main([]) or 0
+        right.append("tests/benchmark.py not present")
+    else:
+        captured = io.StringIO()
+        with contextlib.redirect_stdout(captured):
+            status = bench.main(argv) or 0
+        right += captured.getvalue().rstrip("\n").split("\n")
+    print(side_by_side(left, right))
+    return status
 
 
 if __name__ == "__main__":
