@@ -51,7 +51,7 @@ def default_pypirc_path(env: dict[str, str] | None = None) -> Path:
     given = env.get(PYPIRC_ENV)
     if given:
         return Path(given).expanduser()
-    home = env.get("HOME")
+    home = env.get("HOME") or env.get("USERPROFILE")  # as the checklist's pypirc_path
     return (Path(home) if home else Path.home()) / DEFAULT_NAME
 
 
