@@ -80,6 +80,7 @@ MSG_DONE_ALREADY = "nothing to do: {tag} is released from HEAD and on origin"
 MSG_PUSH_FAILED = "push failed ({why}); the commit and tag are local: fix the cause and re-run to push them"
 MSG_RELEASED = "released {tag}: pushed {branch} and {tag}; the workflow runs at {url}"
 MSG_DRY_RUN = "dry run: nothing changed"
+MSG_GIT_FAILED = "{what} ({why}); see git status, fix the cause and re-run"
 
 
 def build_parser():
@@ -145,6 +146,14 @@ def remote_branch_sha(repo: Repo, branch: str) -> str | None:
     res = repo.git("ls-remote", "--heads", "origin", f"refs/heads/{branch}", check=False)
     line = res.stdout.strip().splitlines()
     return line[0].split()[0] if res.returncode == 0 and line else None
+
+
+def git_step(repo: Repo, what: str, *args: str) -> None:
+    """A git command that must work; its failure is a one-line CannotFix saying what state is left."""
+    res = repo.git(*args, check=False)
+    if res.returncode != 0:
+        why = (res.stderr.strip().splitlines() or ["failed"])[-1]
+        raise CannotFix(MSG_GIT_FAILED.format(what=what, why=why))
 
 
 def push(repo: Repo, branch: str, tag: str) -> None:
@@ -267,9 +276,10 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
     for e in edits:
         write_atomic(e)
     if edits:
-        repo.git("add", "--", *files)
-        repo.git("commit", "-q", "-m", COMMIT_MESSAGE.format(tag=tag), "--", *files)
-    repo.git("tag", "-a", tag, "-m", TAG_MESSAGE.format(tag=tag))
+        git_step(repo, f"edited {', '.join(files)} but could not commit them", "add", "--", *files)
+        git_step(repo, f"edited {', '.join(files)} but could not commit them",
+                 "commit", "-q", "-m", COMMIT_MESSAGE.format(tag=tag), "--", *files)
+    git_step(repo, f"could not create the tag {tag}", "tag", "-a", tag, "-m", TAG_MESSAGE.format(tag=tag))
     repo.invalidate()
     push(repo, branch, tag)
     runs = [replace(subject, workflow=name).workflow_runs_url for name, _ in workflows]

@@ -313,3 +313,14 @@ def test_cli_against_a_local_index_server(make_repo):
 def test_help():
     res = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "VERSION" in res.stdout and "--offline" in res.stdout
+
+
+def test_a_failing_commit_hook_is_one_line_exit_1(make_repo, capsys):
+    repo = make_repo(files=files())
+    hook = repo.path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'rejected by hook' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    assert run_main(repo, "1.3.0", "--yes", "--offline") == 1
+    err = capsys.readouterr().err
+    assert "could not commit them" in err and "rejected by hook" in err
+    assert repo.git("tag", "--list") == "" and repo.remote_tags() == []
