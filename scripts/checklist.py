@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Sequence
 
 from tpkit.cli import EXIT_OK, make_parser, out, resolve_subject, run
+from tpkit import zizmor
 from tpkit.errors import BadInput
-from tpkit.repo import Repo
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
 SCHEMA_FILE = SCRIPTS_DIR / "tpkit" / "checklist.schema.json"
@@ -110,7 +110,7 @@ def render_table(results, subject, *, offline: bool, colour: bool) -> list[str]:
     return lines
 
 
-def as_json(results, subject, *, repo: Repo, offline: bool) -> dict:
+def as_json(results, subject, *, repo, offline: bool) -> dict:
     from tpkit.checks import SCHEMA_ID, exit_code, summarize
 
     return {
@@ -138,14 +138,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in list_checks():
             out(line)
         return EXIT_OK
+    if args.only is None or {"TP301", "zizmor"} & set(args.only):
+        # zizmor is the slowest item: start it before the YAML parser is even imported.
+        zizmor.prestart(Path(args.repo).expanduser())
+    from tpkit.repo import Repo
+
     repo = Repo.open(args.repo)
     if not repo.workflow_paths():
         raise BadInput(MSG_NO_WORKFLOWS.format(root=repo.root))
-    from tpkit.checks import exit_code, prestart_zizmor, run_checks, select_checks
+    from tpkit.checks import exit_code, run_checks, select_checks
 
-    selected = select_checks(args.only)  # an unknown --only is bad usage before anything runs
-    if any(c.id == "TP301" for c in selected):
-        prestart_zizmor(repo)  # zizmor runs while the workflows are parsed
+    select_checks(args.only)  # an unknown --only is bad usage before anything runs
     subject = resolve_subject(repo, args).subject
     offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
     results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc)

@@ -427,7 +427,9 @@ def test_zizmor_severity_maps_to_status(repo_with):
 
 
 def test_zizmor_missing_is_a_warning(repo_with, monkeypatch):
-    monkeypatch.setattr(checks_mod, "zizmor_executable", lambda: None)
+    from tpkit import zizmor
+
+    monkeypatch.setattr(zizmor, "executable", lambda: None)
     r = one(repo_with(), "zizmor")
     assert r.status == "warn" and "not installed" in r.evidence
 
@@ -677,3 +679,67 @@ def test_manual_items_are_manual_with_a_doc_link(repo_with):
 def test_results_serialise_without_tokens(repo_with):
     results = run_checks(repo_with(), SUBJECT, only=["no-token-in-env"], env={"TWINE_PASSWORD": TOKEN})
     assert TOKEN not in json.dumps([r.as_dict() for r in results])
+
+
+# ---------------------------------------------------------------------------
+# The fast reading the checks use is the round-trip reading, minus comments
+# ---------------------------------------------------------------------------
+ANCHORS = """\
+on:
+  push:
+    tags: ['v*']
+x-common: &common
+  runs-on: ubuntu-latest
+  timeout-minutes: 0x10
+jobs:
+  a:
+    <<: *common
+    steps:
+      - run: echo "yes"   # a comment
+        if: yes
+      - run: 1.5e3
+  b:
+    <<: *common
+    runs-on: windows-latest
+    env: {A: ~, B: null, C: "null", D: 012, E: 0o12, F: .5, G: '1', H: off, I: True}
+    steps: []
+"""
+
+
+def _positions(node, path="$", acc=None):
+    acc = {} if acc is None else acc
+    if isinstance(node, dict):
+        for k, v in node.items():
+            try:
+                acc[f"{path}/{k}"] = tuple(node.lc.key(k))
+            except KeyError:  # a key merged in with `<<:` has no position of its own
+                acc[f"{path}/{k}"] = None
+            _positions(v, f"{path}/{k}", acc)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            acc[f"{path}[{i}]"] = tuple(node.lc.item(i))
+            _positions(v, f"{path}[{i}]", acc)
+    return acc
+
+
+@pytest.mark.parametrize("text", [GOOD_RELEASE, GOOD_TESTPYPI, SEED, ANCHORS], ids=["release", "testpypi", "seed",
+                                                                                     "anchors"])
+def test_reading_for_checks_equals_round_trip_reading(text):
+    from tpkit.repo import load_workflow_for_reading
+
+    rt = load_workflow_text(text, Path("w.yml"), "w.yml")
+    fast = load_workflow_for_reading(text, Path("w.yml"), "w.yml")
+    assert json.dumps(fast.data, sort_keys=False) == json.dumps(rt.data, sort_keys=False)
+    assert _positions(fast.data) == _positions(rt.data)
+    assert fast.triggers.keys() == rt.triggers.keys() and fast.publishing_jobs == rt.publishing_jobs
+
+
+@pytest.mark.parametrize("text, message", [("a: 1\na: 2\n", "w.yml:2: not valid YAML: found duplicate key"),
+                                           ("a: [1\n", "w.yml:2: not valid YAML:"), ("", "w.yml: empty workflow"),
+                                           ("- a\n", "w.yml: a workflow must be a mapping")])
+def test_reading_for_checks_rejects_what_round_trip_rejects(text, message):
+    from tpkit.repo import load_workflow_for_reading
+
+    for load in (load_workflow_for_reading, load_workflow_text):
+        with pytest.raises(BadInput, match=re.escape(message)):
+            load(text, Path("w.yml"), "w.yml")

@@ -13,13 +13,8 @@ per check (one per audit for zizmor).
 
 from __future__ import annotations
 
-import configparser
-import json
 import os
 import re
-import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +23,7 @@ from typing import Any, Callable, Iterable, Mapping
 from tpkit.config import Subject
 from tpkit.errors import BadInput
 from tpkit.repo import Repo, Workflow, read_text
+from tpkit import zizmor
 from tpkit.secrets import TOKEN_RE, redact, redact_text
 
 STATUSES = ("pass", "fail", "warn", "manual", "skip")
@@ -65,11 +61,9 @@ TEST_TAG_RE = re.compile(r"-test", re.IGNORECASE)  # the guide's test tags: v1.2
 # Environment variables tools read an upload token from.
 TOKEN_ENV_VARS = ("TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "POETRY_PYPI_TOKEN_PYPI",
                   "POETRY_PYPI_TOKEN_TESTPYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD")
-ZIZMOR_TIMEOUT = 60.0  # seconds
 ZIZMOR_FAILING = ("high", "medium")
 
 MSG_UNKNOWN_CHECK = "unknown check {name!r}; known ids and slugs are listed by `checklist.py --list`"
-MSG_PYPIRC_UNPARSEABLE = "{path}: not a valid .pypirc (INI): {problem}"
 MSG_OFFLINE = "offline"
 
 
@@ -205,8 +199,7 @@ class Context:
         self.transport = transport
         self.budget = budget
         self._cache: dict[str, Any] = {}
-        self._zizmor: subprocess.Popen | None = None
-        self._zizmor_started = 0.0
+        self._zizmor: zizmor.Run | None = None
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -217,7 +210,7 @@ class Context:
     @property
     def workflows(self) -> list[Workflow]:
         # No workflow at all is bad input for the checklist command; here TP101 fails and the rest skip.
-        return self.cached("workflows", lambda: self.repo.workflows)
+        return self.cached("workflows", lambda: self.repo.workflows_for_reading)
 
     @property
     def configured(self) -> Workflow | None:
@@ -251,47 +244,21 @@ class Context:
 
     # -- zizmor ----------------------------------------------------------
     def start_zizmor(self) -> None:
-        """Start zizmor in the background (or pick up `prestart_zizmor`'s run); our own checks run meanwhile."""
-        if self._zizmor is not None or "zizmor" in self._cache:
-            return
-        started = self.repo._cache.pop(ZIZMOR_CACHE_KEY, None)
-        if started is None:
-            started = _spawn_zizmor(self.repo)
-        if isinstance(started, tuple):
-            self._zizmor, self._zizmor_started = started
-        else:
-            self._cache["zizmor"] = started
+        """Start zizmor in the background (or pick up a `prestart_zizmor` run); our own checks run meanwhile."""
+        if self._zizmor is None and "zizmor" not in self._cache:
+            self._zizmor = zizmor.start(self.repo.root)
 
-    def zizmor_findings(self) -> list[dict] | None | str:
-        """zizmor's findings; None when zizmor is not installed; a str when it failed."""
-        self.start_zizmor()
+    def zizmor_findings(self) -> zizmor.Findings:
+        """zizmor's findings; None when zizmor is not installed; a one-line str when it failed."""
         if "zizmor" not in self._cache:
-            proc = self._zizmor
-            assert proc is not None
-            try:
-                stdout, stderr = proc.communicate(timeout=max(1.0, ZIZMOR_TIMEOUT - (time.monotonic() - self._zizmor_started)))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.communicate()
-                self._cache["zizmor"] = f"zizmor did not finish within {ZIZMOR_TIMEOUT:g}s"
-                return self._cache["zizmor"]
-            # zizmor exits 0 without findings, 10 and above with findings; anything else is an error.
-            if proc.returncode not in (0,) and proc.returncode < 10:
-                lines = [ln for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
-                error = [ln for ln in lines if "error" in ln.lower()] or lines or ["no output"]
-                self._cache["zizmor"] = f"zizmor failed (exit {proc.returncode}): {_strip_ansi(error[0]).strip()}"
-            else:
-                try:
-                    data = json.loads(stdout or b"[]")
-                except ValueError:
-                    data = "zizmor printed something that is not JSON"
-                self._cache["zizmor"] = data if isinstance(data, (list, str)) else "zizmor's JSON is not a list"
+            self.start_zizmor()
+            assert self._zizmor is not None
+            self._cache["zizmor"] = self._zizmor.result()
         return self._cache["zizmor"]
 
     def close(self) -> None:
-        if self._zizmor is not None and self._zizmor.poll() is None:
-            self._zizmor.kill()
-            self._zizmor.communicate()
+        if self._zizmor is not None:
+            self._zizmor.stop()
 
     # -- PyPI --------------------------------------------------------------
     def pypi_project(self) -> Any:
@@ -311,44 +278,13 @@ class Context:
         return pypi.fetch_all_sync(urls, budget=remaining, transport=self.transport)
 
 
-ZIZMOR_CACHE_KEY = "checks:zizmor"
-
-
-def _spawn_zizmor(repo: Repo) -> tuple[subprocess.Popen, float] | list | None:
-    exe = zizmor_executable()
-    paths = [str(p) for p in repo.workflow_paths()]
-    if exe is None:
-        return None
-    if not paths:
-        return []
-    proc = subprocess.Popen([exe, "--offline", "--format", "json", "--no-progress", *paths],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            cwd=repo.root, env={**os.environ, "NO_COLOR": "1"})
-    return proc, time.monotonic()
-
-
 def prestart_zizmor(repo: Repo) -> None:
-    """Start zizmor on `repo`'s workflows now, so it runs while Python still imports and parses.
-
-    The next `run_checks` on the same `Repo` object picks the run up.
-    """
-    if ZIZMOR_CACHE_KEY not in repo._cache:
-        repo._cache[ZIZMOR_CACHE_KEY] = _spawn_zizmor(repo)
+    """Start zizmor on `repo`'s workflows now; the next `run_checks` on that repository picks the run up."""
+    zizmor.prestart(repo.root)
 
 
 def zizmor_executable() -> str | None:
-    """zizmor installed next to this Python (the project's venv), else on PATH."""
-    beside = Path(sys.executable).parent / ("zizmor.exe" if os.name == "nt" else "zizmor")
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which("zizmor")
-
-
-_ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _strip_ansi(text: str) -> str:
-    return _ANSI_RE.sub("", text)
+    return zizmor.executable()
 
 
 # ---------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def detect_project_name(root: Path) -> str | None:
 
 def detect_workflow(repo) -> str | None:
     """The file name of the one workflow that publishes to PyPI (not TestPyPI), if unambiguous."""
-    names = [wf.filename for wf in repo.workflows
+    names = [wf.filename for wf in repo.workflows_for_reading
              if any(s.target_index == "pypi" for s in wf.publish_steps)]
     return names[0] if len(names) == 1 else None
 

@@ -253,16 +253,34 @@ def find_site_config(start: Path) -> Path | None:
     return None
 
 
+def _load_yaml_data(text: str):
+    """Plain data from YAML, unknown tags read as None; libyaml's C loader when there is one (a few ms
+    instead of a pure-Python parse: every script reads mkdocs.yml before it does anything)."""
+    try:
+        import yaml as pyyaml  # PyYAML, installed with MkDocs
+
+        class Loader(pyyaml.CSafeLoader):  # type: ignore[name-defined, misc]
+            pass
+    except (ImportError, AttributeError):
+        from ruamel.yaml import YAML
+
+        yaml = YAML(typ="safe", pure=True)
+        yaml.constructor.add_multi_constructor("", lambda loader, suffix, node: None)
+        return yaml.load(text)
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    return pyyaml.load(text, Loader=Loader)
+
+
 def load_site_config(path: Path) -> dict:
     """Read mkdocs.yml as data (its `!!python/name` tags are irrelevant to us)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    yaml = YAML(typ="safe", pure=True)
-    # mkdocs.yml may carry `!!python/name:` and `!ENV` tags; read them as plain strings.
-    yaml.constructor.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"))
+        from yaml import YAMLError
+    except ImportError:  # no PyYAML: ruamel reads it (and only then is imported)
+        from ruamel.yaml.error import YAMLError
+    try:
+        # mkdocs.yml may carry `!!python/name:` and `!ENV` tags; read them as None.
+        data = _load_yaml_data(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
     except YAMLError as exc:

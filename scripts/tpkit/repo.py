@@ -11,13 +11,13 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+from typing import TYPE_CHECKING, Any, Iterator
 
 from tpkit.errors import BadInput
+
+if TYPE_CHECKING:  # ruamel is imported when a workflow is loaded round-trip, not before (start-up time)
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
 
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 WORKFLOWS_DIR = ".github/workflows"
@@ -35,6 +35,8 @@ _GITHUB_REMOTE_RE = re.compile(
 
 def make_yaml() -> YAML:
     """The round-trip YAML used for every workflow: comments, order and quotes kept."""
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap long lines
@@ -139,7 +141,7 @@ class Workflow:
         try:
             if key is None:
                 return node.lc.line + 1
-            if isinstance(node, CommentedSeq):
+            if isinstance(node, list):
                 return node.lc.item(key)[0] + 1
             return node.lc.key(key)[0] + 1
         except (AttributeError, KeyError, IndexError, TypeError):
@@ -151,6 +153,9 @@ class Workflow:
 
 
 def load_workflow_text(text: str, path: Path, relpath: str) -> Workflow:
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
     try:
         data = make_yaml().load(text)
     except YAMLError as exc:
@@ -163,6 +168,121 @@ def load_workflow_text(text: str, path: Path, relpath: str) -> Workflow:
     if not isinstance(data, CommentedMap):
         raise BadInput(f"{relpath}: a workflow must be a mapping at the top level")
     return Workflow(path=path, relpath=relpath, text=text, data=data)
+
+
+# YAML 1.2 core schema for plain scalars, as the round-trip loader reads them (`on` stays a string).
+_NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+
+def _plain_scalar(value: str) -> Any:
+    if _NULL_RE.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT_RE.match(value):
+        return int(value)
+    if value.startswith(("0o", "0x")):
+        try:
+            return int(value, 0)
+        except ValueError:
+            return value
+    if _FLOAT_RE.match(value) and any(c.isdigit() for c in value):
+        return float(value)
+    return value
+
+
+class _LineCol:
+    """Positions as ruamel's `.lc` gives them (0-based): `line`, `col`, `key(k)`, `item(i)`."""
+
+    __slots__ = ("line", "col", "data")
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line, self.col, self.data = line, col, {}
+
+    def key(self, k: Any) -> tuple[int, int]:
+        return tuple(self.data[k][:2])
+
+    def value(self, k: Any) -> tuple[int, int]:
+        return tuple(self.data[k][2:4])
+
+    def item(self, i: int) -> tuple[int, int]:
+        return tuple(self.data[i])
+
+
+class ReadMap(dict):
+    """A mapping read by `load_workflow_for_reading`: a dict with ruamel-style `.lc` positions."""
+
+    lc: _LineCol
+
+
+class ReadSeq(list):
+    """A sequence read by `load_workflow_for_reading`: a list with ruamel-style `.lc` positions."""
+
+    lc: _LineCol
+
+
+def load_workflow_for_reading(text: str, path: Path, relpath: str) -> Workflow:
+    """A Workflow for reading only, parsed by libyaml (C; tens of times faster than the round-trip parser).
+
+    The tree reads like `load_workflow_text`'s (dicts and lists with the same `.lc` line numbers, YAML 1.2
+    scalars) but holds no comments or formatting: never edit and dump it. Without libyaml this is
+    `load_workflow_text`.
+    """
+    try:
+        import yaml as pyyaml  # PyYAML, installed with MkDocs
+        loader_class = pyyaml.CSafeLoader
+    except (ImportError, AttributeError):
+        return load_workflow_text(text, path, relpath)
+    built: dict[int, Any] = {}
+
+    def build(node: Any) -> Any:
+        if id(node) in built:  # an alias: the anchored value again
+            return built[id(node)]
+        if isinstance(node, pyyaml.ScalarNode):
+            return _plain_scalar(node.value) if not node.style else node.value  # style "" or None: plain
+        if isinstance(node, pyyaml.SequenceNode):
+            seq = ReadSeq()
+            built[id(node)] = seq
+            seq.lc = _LineCol(node.start_mark.line, node.start_mark.column)
+            for i, item in enumerate(node.value):
+                seq.append(build(item))
+                seq.lc.data[i] = [item.start_mark.line, item.start_mark.column]
+            return seq
+        mapping = ReadMap()
+        built[id(node)] = mapping
+        mapping.lc = _LineCol(node.start_mark.line, node.start_mark.column)
+        merged: list[Any] = []
+        for key_node, value_node in node.value:
+            key = build(key_node)
+            if key == "<<" and not key_node.style:
+                merged += value_node.value if isinstance(value_node, pyyaml.SequenceNode) else [value_node]
+                continue
+            if key in mapping:
+                mark = key_node.start_mark
+                raise BadInput(f"{relpath}:{mark.line + 1}: not valid YAML: found duplicate key {key!r}")
+            mapping[key] = build(value_node)
+            mapping.lc.data[key] = [key_node.start_mark.line, key_node.start_mark.column,
+                                    value_node.start_mark.line, value_node.start_mark.column]
+        for source in merged:
+            for key, value in build(source).items():
+                mapping.setdefault(key, value)
+        return mapping
+
+    try:
+        root = pyyaml.compose(text, Loader=loader_class)
+    except pyyaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BadInput(f"{relpath}{where}: not valid YAML: {problem}") from None
+    if root is None:
+        raise BadInput(f"{relpath}: empty workflow file")
+    if not isinstance(root, pyyaml.MappingNode):
+        raise BadInput(f"{relpath}: a workflow must be a mapping at the top level")
+    return Workflow(path=path, relpath=relpath, text=text, data=build(root))
 
 
 def read_text(path: Path, label: str | None = None) -> str:
@@ -320,6 +440,18 @@ class Repo:
     @property
     def workflows(self) -> list[Workflow]:
         return [self._load(p) for p in self.workflow_paths()]
+
+    @property
+    def workflows_for_reading(self) -> list[Workflow]:
+        """The workflows parsed fast for inspection only (see `load_workflow_for_reading`); never edit these."""
+        found = []
+        for p in self.workflow_paths():
+            key = ("wf-read", p)
+            if key not in self._cache:
+                rel = p.relative_to(self.root).as_posix()
+                self._cache[key] = load_workflow_for_reading(read_text(p, rel), p, rel)
+            found.append(self._cache[key])
+        return found
 
     def _load(self, p: Path) -> Workflow:
         key = ("wf", p)

@@ -1,0 +1,94 @@
+"""Benchmark: `checklist.py --offline` against `zizmor --offline` on the same workflows, side by side.
+
+Not a test module (pytest does not collect it). Run it from the repository root:
+
+    .venv/bin/python tests/benchmark_checklist.py [--repo PATH] [--runs N]
+
+The checklist's budget (issue 3): offline on a repository with a few workflows, under
+0.5 s and no more than 3x zizmor's time. Both commands are started the same way (a
+fresh process each run, alternating, after one warm-up run of each that also lets
+Python write its bytecode cache), and the medians are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKLIST = ROOT / "scripts" / "checklist.py"
+LIMIT_SECONDS = 0.5
+LIMIT_RATIO = 3.0
+
+
+def zizmor_path() -> str:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from tpkit.checks import zizmor_executable
+
+    exe = zizmor_executable()
+    if exe is None:
+        raise SystemExit("zizmor is not installed (pip install zizmor)")
+    return exe
+
+
+def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    started = time.perf_counter()
+    res = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    return time.perf_counter() - started, res.returncode
+
+
+def benchmark_checklist(repo: Path = ROOT, runs: int = 7) -> dict:
+    """Median wall time of both commands on `repo`'s workflows, and their ratio."""
+    repo = repo.resolve()
+    workflows = sorted(str(p) for p in (repo / ".github" / "workflows").glob("*.y*ml"))
+    if not workflows:
+        raise SystemExit(f"{repo}: no workflows to benchmark")
+    with tempfile.TemporaryDirectory() as home:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(HOME=home, NO_COLOR="1")  # no ~/.pypirc of the person running it
+        commands = {
+            "checklist.py --offline": [sys.executable, str(CHECKLIST), "--repo", str(repo), "--offline"],
+            "zizmor --offline": [zizmor_path(), "--offline", "--format", "json", *workflows],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        codes: dict[str, int] = {}
+        for name, cmd in commands.items():  # warm-up: disk cache, bytecode
+            _timed(cmd, repo, env)
+        for _ in range(runs):
+            for name, cmd in commands.items():
+                elapsed, codes[name] = _timed(cmd, repo, env)
+                times[name].append(elapsed)
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    ours, theirs = medians["checklist.py --offline"], medians["zizmor --offline"]
+    return {"repo": str(repo), "workflows": len(workflows), "runs": runs, "medians": medians,
+            "ratio": ours / theirs if theirs else float("inf"), "exit_codes": codes,
+            "within_limits": ours < LIMIT_SECONDS and ours <= LIMIT_RATIO * theirs}
+
+
+def print_report(result: dict) -> None:
+    print(f"checklist benchmark: {result['repo']} ({result['workflows']} workflows, median of {result['runs']} runs)")
+    for name, seconds in result["medians"].items():
+        print(f"  {name:<24} {seconds * 1000:7.0f} ms   (exit {result['exit_codes'][name]})")
+    print(f"  ratio checklist/zizmor   {result['ratio']:7.2f} x   "
+          f"(limits: < {LIMIT_SECONDS:g} s and <= {LIMIT_RATIO:g} x: "
+          f"{'met' if result['within_limits'] else 'NOT met'})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repo", type=Path, default=ROOT)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    result = benchmark_checklist(args.repo, args.runs)
+    print_report(result)
+    return 0 if result["within_limits"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
