@@ -24,26 +24,31 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-import httpx
 from packaging.version import InvalidVersion, Version
 
 from tpkit.config import Subject
 from tpkit.errors import BadInput
-from tpkit.pypi import Fetched, fetch_all_sync
+
+if TYPE_CHECKING:  # httpx is imported when a request is made, not by every (offline) build
+    import httpx
+
+    from tpkit.pypi import Fetched
 
 # Forces offline mode: no request at all, badges say "offline".
 OFFLINE_ENV = "TP_OFFLINE"
-# Where cached answers live (default: .cache/tp-badges/ under the project root).
+# Where the site's build caches live (default: .cache/ under the project root, gitignored);
+# the PyPI answers go in its tp-badges/ folder.
 CACHE_DIR_ENV = "TP_CACHE_DIR"
-CACHE_SUBDIR = Path(".cache") / "tp-badges"
+CACHE_SUBDIR = "tp-badges"
 
 # INFO, not WARNING: `mkdocs build --strict` turns warnings into a failed build,
 # and an unreachable PyPI must never fail the build.
 log = logging.getLogger("mkdocs.plugins.tp.badges")
 
 MSG_UNAVAILABLE_LOG = "PyPI badges for %s: data unavailable (%s); badges say so"
+MSG_FETCHED_LOG = "PyPI badges: %d project(s), %d from cache, in %.2fs (budget %gs)"
 MSG_OFFLINE_LOG = "PyPI badges: offline mode (%s=1), no request made"
 MSG_BAD_SETTING = "{source}: extra.tp.badges.{key} = {value!r} is not valid; expected {what}"
 MSG_UNKNOWN_SETTING = "{source}: extra.tp.badges.{key} is not a known setting; known: {known}"
@@ -187,9 +192,13 @@ class BadgeCache:
             log.info("PyPI badges: cannot write cache in %s (%s)", self.folder, exc.strerror)
 
 
-def default_cache_dir(root: Path) -> Path:
+def cache_root(root: Path) -> Path:
     override = os.environ.get(CACHE_DIR_ENV)
-    return Path(override) if override else Path(root) / CACHE_SUBDIR
+    return Path(override) if override else Path(root) / ".cache"
+
+
+def default_cache_dir(root: Path) -> Path:
+    return cache_root(root) / CACHE_SUBDIR
 
 
 def offline_requested(env: dict[str, str] | None = None) -> bool:
@@ -200,9 +209,10 @@ def offline_requested(env: dict[str, str] | None = None) -> bool:
 # -- fetching --------------------------------------------------------------
 
 def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: BadgeCache | None, *,
-                   offline: bool = False, transport: httpx.AsyncBaseTransport | None = None,
+                   offline: bool = False, transport: "httpx.AsyncBaseTransport | None" = None,
                    now: float | None = None) -> list[ProjectInfo]:
     """Badge data for each subject: fresh cache, else one conditional request each, all concurrent."""
+    started = time.monotonic()
     subjects = list(subjects)
     now = time.time() if now is None else now
     if offline:
@@ -227,9 +237,14 @@ def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: 
                 conditional["If-Modified-Since"] = entry.last_modified
             if conditional:
                 headers[s.json_url] = conditional
-        answers = fetch_all_sync(urls, timeout=settings.timeout, budget=settings.budget,
+        from tpkit.pypi import fetch_all_sync  # (importing httpx counts against the budget too)
+
+        budget = max(0.05, settings.budget - (time.monotonic() - started))
+        answers = fetch_all_sync(urls, timeout=settings.timeout, budget=budget,
                                  transport=transport, headers=headers)
         for (i, s, entry), got in zip(to_fetch, answers):
+            if got.error and got.error.endswith("s budget"):  # name the configured budget, not what was left of it
+                got.error = f"no answer within the {settings.budget:g}s budget"
             results[i] = _from_answer(got, entry, s, cache, now)
     return [results[i] for i in range(len(subjects))]
 
@@ -240,7 +255,7 @@ def _from_cache(entry: CacheEntry, s: Subject) -> ProjectInfo:
     return info
 
 
-def _from_answer(got: Fetched, entry: CacheEntry | None, s: Subject, cache: BadgeCache | None,
+def _from_answer(got: "Fetched", entry: CacheEntry | None, s: Subject, cache: BadgeCache | None,
                  now: float) -> ProjectInfo:
     if got.not_modified:
         if entry is None:
@@ -326,13 +341,19 @@ class BadgeBoard:
     settings: BadgeSettings
     cache: BadgeCache | None
     offline: bool = False
-    transport: httpx.AsyncBaseTransport | None = None
+    transport: "httpx.AsyncBaseTransport | None" = None
     _infos: dict[tuple[str, str], ProjectInfo] | None = field(default=None, repr=False)
+    seconds: float = 0.0  # time the fetch took
 
     def _load(self) -> dict[tuple[str, str], ProjectInfo]:
         if self._infos is None:
+            started = time.monotonic()
             infos = fetch_projects(self.subjects, self.settings, self.cache,
                                    offline=self.offline, transport=self.transport)
+            self.seconds = time.monotonic() - started
+            if not self.offline:
+                cached = sum(1 for i in infos if i.from_cache)
+                log.info(MSG_FETCHED_LOG, len(infos), cached, self.seconds, self.settings.budget)
             self._infos = {(s.index, s.project): i for s, i in zip(self.subjects, infos)}
             if self.offline:
                 log.info(MSG_OFFLINE_LOG, OFFLINE_ENV)

@@ -8,16 +8,20 @@ with one line naming it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
 from mkdocs.exceptions import PluginError
 
-from macros.badges import BadgeBoard, BadgeCache, BadgeSettings, default_cache_dir, offline_requested
+from macros.badges import (BadgeBoard, BadgeCache, BadgeSettings, cache_root, default_cache_dir,
+                           offline_requested)
 from tpkit.config import Subject
 from tpkit.errors import BadInput
 
@@ -25,6 +29,7 @@ from tpkit.errors import BadInput
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS_DIR = "scripts"
 HELP_TIMEOUT = 20.0  # seconds for one `script --help`
+HELP_CACHE_SUBDIR = "tp-help"
 
 log = logging.getLogger("mkdocs.plugins.tp.site")
 
@@ -112,9 +117,37 @@ def _check_script(name: str, root: Path) -> Path:
     return path
 
 
-def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT) -> str:
-    """The script's real `--help` output, as the reader will see it."""
+def _help_cache_key(name: str, root: Path) -> str:
+    """Changes whenever the help could: the script, the shared library it builds its parser with, Python."""
+    digest = hashlib.sha256(sys.version.encode() + b"\0" + name.encode())
+    for path in [root / SCRIPTS_DIR / name, *sorted((root / SCRIPTS_DIR / "tpkit").glob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT,
+                     cache_dir: Path | None = None) -> str:
+    """The script's real `--help` output, as the reader will see it.
+
+    With `cache_dir`, the output is kept there under a key of the script's and tpkit's sources, so
+    rebuilds (`mkdocs serve`) don't start a Python process per script until one of them changes."""
     _check_script(name, root)
+    cached = cache_dir / f"{_help_cache_key(name, root)}.txt" if cache_dir else None
+    if cached and cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    text = _run_help(name, root, timeout)
+    if cached:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, cached)
+        except OSError:
+            pass  # a read-only checkout still builds, only slower
+    return text
+
+
+def _run_help(name: str, root: Path, timeout: float) -> str:
     try:
         res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/{name}", "--help"], cwd=root, capture_output=True,
                              text=True, timeout=timeout, env=_help_env())
@@ -127,14 +160,12 @@ def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT
 
 
 def _help_env() -> dict[str, str]:
-    import os
-
     # A fixed width, so the help text is the same on every machine that builds the site.
     return {**os.environ, "COLUMNS": "88", "TP_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"}
 
 
-def script_help(name: str, root: Path = ROOT) -> str:
-    text = script_help_text(name, root)
+def script_help(name: str, root: Path = ROOT, cache_dir: Path | None = None) -> str:
+    text = script_help_text(name, root, cache_dir=cache_dir)
     fence = _fence_for(text)
     return f'{fence} text title="python scripts/{name} --help"\n{text}{fence}'
 
@@ -167,6 +198,13 @@ def _fail(exc: BadInput):
     raise BuildStopped(1)
 
 
+def _try(func):
+    try:
+        return func()
+    except BadInput:
+        return None
+
+
 def register(env, subject: Subject) -> None:
     extra_tp = (env.conf.get("extra") or {}).get("tp") or {}
     source = str(env.conf.get("config_file_path") or "mkdocs.yml")
@@ -188,9 +226,19 @@ def register(env, subject: Subject) -> None:
         wrapper.__doc__ = func.__doc__
         return wrapper
 
+    help_dir = cache_root(ROOT) / HELP_CACHE_SUBDIR
+
     def cached_help(name: str) -> str:
-        if name not in help_cache:  # several pages may show the same help: run it once per build
-            help_cache[name] = script_help(name)
+        if not help_cache:
+            # First use in this build: run every script's --help at once, in parallel (each
+            # is a Python start-up), so a build with all of them costs about one.
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                for script, text in zip(known_scripts(), pool.map(
+                        lambda n: _try(lambda: script_help(n, cache_dir=help_dir)), known_scripts())):
+                    if text is not None:
+                        help_cache[script] = text
+        if name not in help_cache:  # unknown, or it failed: raise its own one-line error
+            help_cache[name] = script_help(name, cache_dir=help_dir)
         return help_cache[name]
 
     macros = {

@@ -102,11 +102,13 @@ async def fetch_all(urls: list[str], *, timeout: float = DEFAULT_TIMEOUT, budget
     if not urls:
         return []
     timeout = min(timeout, budget)
+    loop = asyncio.get_running_loop()
+    started = loop.time()  # the budget covers setting up the client (SSL context) too
     async with httpx.AsyncClient(transport=transport, follow_redirects=True,
                                  headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
                                  timeout=httpx.Timeout(timeout)) as client:
         tasks = [asyncio.ensure_future(_fetch_one(client, u, timeout, (headers or {}).get(u))) for u in urls]
-        done, pending = await asyncio.wait(tasks, timeout=budget)
+        done, pending = await asyncio.wait(tasks, timeout=max(0.0, budget - (loop.time() - started)))
         for t in pending:
             t.cancel()
         if pending:

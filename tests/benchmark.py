@@ -1,0 +1,131 @@
+"""Benchmark (not a test): the guide's build cost against bare Material, in one run.
+
+    .venv/bin/python tests/benchmark.py [--runs 5]
+
+Builds, interleaved and repeated (median of --runs):
+
+- bare:      the same pages and theme with bare Material: no macros, no badges;
+- plugin-only: bare plus the mkdocs-macros plugin itself, without our macros (its own cost);
+- site:      the real site, PyPI answering (a mock on 127.0.0.1, one request per build);
+- offline:   the real site with TP_OFFLINE=1 (no request);
+- blackhole: the real site with PyPI black-holed (127.0.0.1 accepts and never answers).
+
+Goals: site <= 1.25 x bare; blackhole <= bare + budget + 0.3 s. Times are wall-clock
+seconds of the whole `mkdocs build` command, and MkDocs' own "built in" time.
+The scripts' --help output is cached across builds (as in `mkdocs serve`); a first,
+cold build is timed separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from local_pypi import BlackHole, MockPyPI, project_json  # noqa: E402
+from tpkit.config import load_site_config  # noqa: E402
+
+BUILT_IN = re.compile(r"Documentation built in ([0-9.]+) seconds")
+
+
+def bare_config(folder: Path) -> Path:
+    """The real config with the macros plugin (and so the badges) removed; same pages, theme, extensions."""
+    path = folder / "bare.yml"
+    path.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+        f"docs_dir: {ROOT / 'docs'}\n"
+        f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
+        "watch: []\n"
+        "strict: false  # the pages' [[[ macro ]]] calls stay as text here\n"
+        "plugins:\n  - search\n", encoding="utf-8")
+    return path
+
+
+def plugin_only_config(folder: Path) -> Path:
+    """Bare Material plus the mkdocs-macros plugin with no module of ours: the plugin's own cost."""
+    path = folder / "plugin_only.yml"
+    path.write_text(
+        bare_config(folder).read_text(encoding="utf-8").replace("plugins:\n  - search\n", "")
+        + "plugins:\n  - search\n  - macros:\n      on_undefined: keep\n"
+        "      j2_variable_start_string: '[[['\n      j2_variable_end_string: ']]]'\n"
+        "      j2_block_start_string: '[[%'\n      j2_block_end_string: '%]]'\n", encoding="utf-8")
+    return path
+
+
+def build(config: Path | None, site: Path, env: dict[str, str]) -> tuple[float, float]:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-d", str(site)]
+    cmd += ["-f", str(config)] if config else ["--strict"]
+    started = time.monotonic()
+    res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    wall = time.monotonic() - started
+    if res.returncode != 0:
+        raise SystemExit(f"build failed ({' '.join(cmd)}):\n{res.stderr[-2000:]}")
+    m = BUILT_IN.search(res.stderr)
+    return wall, float(m.group(1)) if m else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="builds per variant (median reported)")
+    args = parser.parse_args(argv)
+
+    extra_tp = load_site_config(ROOT / "mkdocs.yml")["extra"]["tp"]
+    budget = float((extra_tp.get("badges") or {}).get("budget", 2.0))
+    project = extra_tp["project"]
+    tmp = Path(tempfile.mkdtemp(prefix="tp-bench-"))
+    base_env = {k: v for k, v in os.environ.items() if k not in ("TP_OFFLINE", "TP_INDEX_URL")}
+    base_env.update(NO_MKDOCS_2_WARNING="1", TP_CACHE_DIR=str(tmp / "cache"))
+    bare = bare_config(tmp)
+    plugin_only = plugin_only_config(tmp)
+    results: dict[str, list[tuple[float, float]]] = {
+        k: [] for k in ("bare", "plugin-only", "site", "offline", "blackhole")}
+    try:
+        with MockPyPI({project: project_json(project)}) as pypi, BlackHole() as hole:
+            def run_site(name: str, **env: str) -> tuple[float, float]:
+                shutil.rmtree(tmp / "cache" / "tp-badges", ignore_errors=True)  # every build asks PyPI again
+                return build(None, tmp / name, {**base_env, **env})
+
+            cold = run_site("cold", TP_INDEX_URL=pypi.url)  # also fills the --help cache
+            build(bare, tmp / "bare", base_env)  # warm-up: file system cache, .pyc
+            for _ in range(args.runs):
+                results["bare"].append(build(bare, tmp / "bare", base_env))
+                results["plugin-only"].append(build(plugin_only, tmp / "plugin", base_env))
+                results["site"].append(run_site("site", TP_INDEX_URL=pypi.url))
+                results["offline"].append(run_site("offline", TP_OFFLINE="1"))
+                results["blackhole"].append(run_site("blackhole", TP_INDEX_URL=hole.url))
+            requests = len(pypi.requests)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    med = {k: (statistics.median(w for w, _ in v), statistics.median(b for _, b in v)) for k, v in results.items()}
+    bare_wall, bare_in = med["bare"]
+    print(f"{'variant':<12} {'wall s':>8} {'x bare':>7} {'built in s':>11} {'x bare':>7}")
+    for name, (wall, built) in med.items():
+        print(f"{name:<12} {wall:8.2f} {wall / bare_wall:7.2f} {built:11.2f} {built / bare_in:7.2f}")
+    print(f"{'cold (1st)':<12} {cold[0]:8.2f} {cold[0] / bare_wall:7.2f} {cold[1]:11.2f} {cold[1] / bare_in:7.2f}"
+          "   (scripts' --help not cached yet)")
+    print(f"\nmedian of {args.runs} interleaved runs; PyPI mock answered {requests} requests "
+          f"(one per site build); badge budget {budget:g} s; load average {os.getloadavg()[0]:.1f}")
+    site_ratio = med["site"][0] / bare_wall
+    hole_limit = bare_wall + budget + 0.3
+    ok_site, ok_hole = site_ratio <= 1.25, med["blackhole"][0] <= hole_limit
+    print(f"goal site <= 1.25 x bare: {site_ratio:.2f} -> {'met' if ok_site else 'NOT met'}")
+    print(f"goal blackhole <= bare + budget + 0.3 s = {hole_limit:.2f} s: {med['blackhole'][0]:.2f} s -> "
+          f"{'met' if ok_hole else 'NOT met'}")
+    return 0 if ok_site and ok_hole else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
