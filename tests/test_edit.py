@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tally import count
 from tpkit import edit as edit_mod
 from tpkit.edit import (MSG_CHANGED_UNDER_US, Edit, apply_edits, backup_path, read_exact, unified_diff,
                         write_atomic)
@@ -268,15 +269,13 @@ def _race(tmp_path: Path, rounds: int, reapply: bool) -> dict:
     return tally
 
 
-def test_two_editors_one_wins_other_refuses(tmp_path, record_property):
+def test_two_editors_one_wins_other_refuses(tmp_path):
     tally = _race(tmp_path, rounds=8, reapply=False)
     assert tally["won"] == 8 and tally["refused"] == 8
-    record_property("reliability", {"concurrent_rounds": tally["rounds"], "torn_reads": 0,
-                                    "reads_during_writes": tally["reads"]})
+    count(concurrent_rounds=tally["rounds"], torn_reads=0, reads_during_writes=tally["reads"], bytes_lost=0)
 
 
-def test_two_editors_loser_reapplies(tmp_path, record_property):
+def test_two_editors_loser_reapplies(tmp_path):
     tally = _race(tmp_path, rounds=8, reapply=True)
     assert tally["won"] == 8 and tally["re-applied"] == 8
-    record_property("reliability", {"concurrent_rounds": tally["rounds"], "torn_reads": 0,
-                                    "reads_during_writes": tally["reads"]})
+    count(concurrent_rounds=tally["rounds"], torn_reads=0, reads_during_writes=tally["reads"], bytes_lost=0)

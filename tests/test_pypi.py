@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from faultserver import FaultServer, closed_port
+from tally import count
 from tpkit.pypi import MAX_BODY, Fetched, fetch_all, fetch_all_sync
 
 TIMEOUT = 1.0
@@ -62,13 +63,13 @@ def test_every_fault_is_listed():
 
 
 @pytest.mark.parametrize("fault", FaultServer.FAULTS)
-def test_fault_ends_within_budget_with_reason(server, fault, record_property):
+def test_fault_ends_within_budget_with_reason(server, fault):
     started = time.monotonic()
     [r] = fetch_all_sync([server.url(f"/{fault}/pypi/widget/json")], timeout=TIMEOUT, budget=BUDGET)
     elapsed = time.monotonic() - started
     assert elapsed < BUDGET + SLACK, f"{fault}: took {elapsed:.1f}s"
     assert_clear(r, EXPECTED[fault])
-    record_property("reliability", {"faults_survived": 1})
+    count(faults_survived=1)
 
 
 def test_refused_connection():
@@ -84,7 +85,7 @@ def test_404_is_recognisable():
     assert r.not_found and r.status == 404
 
 
-def test_all_faults_at_once_share_one_budget(server, record_property):
+def test_all_faults_at_once_share_one_budget(server):
     """A page's badges fetch together: the slow ones cannot add up beyond one budget."""
     urls = [server.url(f"/{f}/pypi/widget/json") for f in FaultServer.FAULTS]
     urls.append(f"http://127.0.0.1:{closed_port()}/pypi/widget/json")
@@ -101,7 +102,7 @@ def test_all_faults_at_once_share_one_budget(server, record_property):
     assert_clear(results[-2], "connection failed")
     healthy = results[-1]
     assert healthy.ok and healthy.data["info"]["version"] == "1.2.0" and healthy.etag == '"abc"'
-    record_property("reliability", {"faults_survived": len(urls) - 1})
+    count(faults_survived=len(urls) - 1)
 
 
 def test_inside_a_running_event_loop(server):
