@@ -33,7 +33,7 @@ from tpkit.errors import BadInput, CannotFix
 from tpkit.pyproject import build_version, read_pyproject
 from tpkit.releases import index_versions
 from tpkit.repo import Repo
-from tpkit.tags import is_test_tag, next_test_tag, workflows_for_tag
+from tpkit.tags import git_must, is_test_tag, next_test_tag, workflows_for_tag
 
 PUSH_TIMEOUT = 120.0       # seconds for one git push
 DEFAULT_POLL = 15.0        # seconds between two looks at the index while waiting
@@ -65,7 +65,7 @@ MSG_NOTHING = "nothing to do: {tag} is at HEAD and on origin"
 MSG_PUSHED = "pushed {tag}"
 MSG_WATCH = "watch the run: {url}"
 MSG_CLEANUP_HINT = "when done: python scripts/push_test_tag.py --cleanup"
-MSG_PUSH_FAILED = "git push failed: {why}"
+MSG_PUSH_FAILED = "git push failed"
 MSG_WAITING = "waiting up to {seconds:g}s for {version} on {index} ({url})"
 MSG_SEEN = "{version} is on {index}: {url}"
 MSG_NOT_SEEN = ("{version} is not on {index} after {seconds:g}s; look at the run ({url}) and, if it failed, "
@@ -114,9 +114,7 @@ def check_tag_name(repo: Repo, tag: str) -> None:
 
 
 def git_push(repo: Repo, *refspecs: str) -> None:
-    res = repo.git("push", "origin", *refspecs, check=False, timeout=PUSH_TIMEOUT)
-    if res.returncode != 0:
-        raise CannotFix(MSG_PUSH_FAILED.format(why=(res.stderr.strip().splitlines() or ["failed"])[-1]))
+    git_must(repo, MSG_PUSH_FAILED, "push", "origin", *refspecs, timeout=PUSH_TIMEOUT)
 
 
 def uploaded_version(repo: Repo, tag: str | None) -> tuple[str | None, str]:
@@ -159,7 +157,7 @@ def cleanup(args, repo: Repo) -> int:
     if remote:
         git_push(repo, *[f":refs/tags/{t}" for t in remote])
     for t in local:
-        repo.git("tag", "-d", t)
+        git_must(repo, f"could not delete the local tag {t}", "tag", "-d", t)
     repo.invalidate()
     out(MSG_CLEANED.format(where=where))
     return 0
@@ -261,7 +259,8 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
         if stop is not None:
             return stop
         if tag not in local:
-            repo.git("tag", "-a", tag, "-m", TAG_MESSAGE.format(version=version or tag))
+            git_must(repo, f"could not create the tag {tag}", "tag", "-a", tag, "-m",
+                     TAG_MESSAGE.format(version=version or tag))
             repo.invalidate()
         git_push(repo, f"refs/tags/{tag}")
         out(MSG_PUSHED.format(tag=tag))

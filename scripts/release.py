@@ -42,7 +42,7 @@ from tpkit.errors import BadInput, CannotFix
 from tpkit.pyproject import build_version, parse_pyproject
 from tpkit.releases import index_versions
 from tpkit.repo import Repo
-from tpkit.tags import workflows_for_tag
+from tpkit.tags import git_must, workflows_for_tag
 
 PYPROJECT = "pyproject.toml"
 COMMIT_MESSAGE = "chore(release): {tag}"
@@ -77,10 +77,9 @@ MSG_PLAN = "plan: commit {files}; tag {tag} (annotated); push {branch} and {tag}
 MSG_PLAN_TAG_ONLY = "plan: tag {tag} (annotated) on HEAD; push {branch} and {tag} to origin together"
 MSG_RESUME = "tag {tag} is already at HEAD but not everything is on origin: pushing {what}"
 MSG_DONE_ALREADY = "nothing to do: {tag} is released from HEAD and on origin"
-MSG_PUSH_FAILED = "push failed ({why}); the commit and tag are local: fix the cause and re-run to push them"
+MSG_PUSH_FAILED = "push failed; the commit and tag are local"
 MSG_RELEASED = "released {tag}: pushed {branch} and {tag}; the workflow runs at {url}"
 MSG_DRY_RUN = "dry run: nothing changed"
-MSG_GIT_FAILED = "{what} ({why}); see git status, fix the cause and re-run"
 
 
 def build_parser():
@@ -148,20 +147,9 @@ def remote_branch_sha(repo: Repo, branch: str) -> str | None:
     return line[0].split()[0] if res.returncode == 0 and line else None
 
 
-def git_step(repo: Repo, what: str, *args: str) -> None:
-    """A git command that must work; its failure is a one-line CannotFix saying what state is left."""
-    res = repo.git(*args, check=False)
-    if res.returncode != 0:
-        why = (res.stderr.strip().splitlines() or ["failed"])[-1]
-        raise CannotFix(MSG_GIT_FAILED.format(what=what, why=why))
-
-
 def push(repo: Repo, branch: str, tag: str) -> None:
-    res = repo.git("push", "--atomic", "origin", f"HEAD:refs/heads/{branch}", f"refs/tags/{tag}",
-                   check=False, timeout=PUSH_TIMEOUT)
-    if res.returncode != 0:
-        why = (res.stderr.strip().splitlines() or ["git push failed"])[-1]
-        raise CannotFix(MSG_PUSH_FAILED.format(why=why))
+    git_must(repo, MSG_PUSH_FAILED, "push", "--atomic", "origin", f"HEAD:refs/heads/{branch}", f"refs/tags/{tag}",
+             timeout=PUSH_TIMEOUT)
 
 
 def ask(args, question: str) -> int | None:
@@ -276,10 +264,10 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
     for e in edits:
         write_atomic(e)
     if edits:
-        git_step(repo, f"edited {', '.join(files)} but could not commit them", "add", "--", *files)
-        git_step(repo, f"edited {', '.join(files)} but could not commit them",
+        git_must(repo, f"edited {', '.join(files)} but could not commit them", "add", "--", *files)
+        git_must(repo, f"edited {', '.join(files)} but could not commit them",
                  "commit", "-q", "-m", COMMIT_MESSAGE.format(tag=tag), "--", *files)
-    git_step(repo, f"could not create the tag {tag}", "tag", "-a", tag, "-m", TAG_MESSAGE.format(tag=tag))
+    git_must(repo, f"could not create the tag {tag}", "tag", "-a", tag, "-m", TAG_MESSAGE.format(tag=tag))
     repo.invalidate()
     push(repo, branch, tag)
     runs = [replace(subject, workflow=name).workflow_runs_url for name, _ in workflows]

@@ -324,3 +324,19 @@ def test_a_failing_commit_hook_is_one_line_exit_1(make_repo, capsys):
     err = capsys.readouterr().err
     assert "could not commit them" in err and "rejected by hook" in err
     assert repo.git("tag", "--list") == "" and repo.remote_tags() == []
+
+
+def test_rejected_push_pushes_nothing_and_a_rerun_finishes(make_repo, capsys):
+    repo = make_repo(files=files())
+    hook = repo.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected: try later' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    assert run_main(repo, "1.3.0", "--yes", "--offline") == 1
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]
+    assert "push failed; the commit and tag are local" in last and "protected: try later" in last
+    assert repo.remote_tags() == []  # atomic: neither branch nor tag reached origin
+    hook.unlink()
+    assert run_main(repo, "1.3.0", "--yes", "--offline") == 0
+    assert "pushing v1.3.0 and main" in capsys.readouterr().err
+    assert "v1.3.0" in repo.remote_tags()

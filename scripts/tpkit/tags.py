@@ -10,7 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from tpkit.repo import Repo
+from tpkit.errors import CannotFix
+from tpkit.repo import GIT_TIMEOUT, Repo
+
+MSG_GIT_FAILED = "{what} ({why}); see git status, fix the cause and re-run"
 
 
 @dataclass(frozen=True)
@@ -42,3 +45,14 @@ def next_test_tag(version: str, existing: Iterable[str]) -> str:
     rx = re.compile(r"^v" + re.escape(version) + r"-test(\d*)$")
     numbers = [int(m.group(1) or 0) for name in existing if (m := rx.match(name))]
     return f"v{version}-test{max(numbers, default=0) + 1}"
+
+
+def git_must(repo: Repo, what: str, *args: str, timeout: float = GIT_TIMEOUT) -> None:
+    """A git step of a release (commit, tag, push) that must work: failing is exit 1 saying what is left."""
+    res = repo.git(*args, check=False, timeout=timeout)
+    if res.returncode != 0:
+        lines = [line.strip() for line in res.stderr.splitlines() if line.strip()] or ["failed"]
+        # The server's own words ("remote: …", "! [remote rejected] …") say more than git's summary.
+        why = next((line for line in lines if line.startswith("remote:") and line != "remote:"),
+                   next((line for line in lines if "rejected" in line), lines[-1]))
+        raise CannotFix(MSG_GIT_FAILED.format(what=what, why=why))
