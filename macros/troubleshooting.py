@@ -35,7 +35,9 @@ def diagnose_example_output(subject) -> str:
     log = example_log(subject)
     env = {**os.environ, "COLUMNS": "88", "TP_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"}
     try:
-        res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/diagnose.py", "--repo", str(ROOT), "-"],
+        subject_args = [f"--{key}={getattr(subject, key)}"  # this site's subject, not the repo's mkdocs.yml
+                        for key in ("project", "owner", "repository", "workflow", "environment", "index")]
+        res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/diagnose.py", "--repo", str(ROOT), *subject_args, "-"],
                              cwd=ROOT, input=log, capture_output=True, text=True, timeout=RUN_TIMEOUT, env=env)
     except subprocess.TimeoutExpired:
         raise SiteError(MSG_RUN_FAILED.format(code="-", why=f"no result within {RUN_TIMEOUT:g}s")) from None
