@@ -183,7 +183,8 @@ def _internal_target(page: str, url: str) -> tuple[str, str] | None:
     return target, unquote(parts.fragment)
 
 
-def test_every_internal_link_and_anchor_resolves(site, html_pages):
+def broken_links(site_dir: Path, html_pages: dict) -> tuple[int, list[str]]:
+    """(internal links checked, the broken ones) over every page of a built site."""
     broken = []
     checked = 0
     for page, parsed in html_pages.items():
@@ -193,15 +194,36 @@ def test_every_internal_link_and_anchor_resolves(site, html_pages):
                 continue
             target, fragment = resolved
             checked += 1
-            path = site.site / target
+            path = site_dir / target
             if not path.is_file():
                 broken.append(f"{page}: {where}={url!r} -> {target} does not exist")
             elif fragment and target.endswith(".html"):
                 ids = html_pages[target].ids if target in html_pages else parse_html(path).ids
                 if fragment not in ids:
                     broken.append(f"{page}: {where}={url!r} -> no id {fragment!r} in {target}")
+    return checked, broken
+
+
+def test_every_internal_link_and_anchor_resolves(site, html_pages):
+    checked, broken = broken_links(site.site, html_pages)
     assert checked, "no internal links found: the HTML parser is broken"
     assert not broken, "\n".join(broken)
+
+
+def test_link_checker_finds_missing_pages_and_anchors(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<a href="a/#there">ok</a> <a href="a/#nowhere">bad anchor</a> <a href="b/">missing page</a>'
+        '<a href="https://pypi.org/#x">external</a> <script src="assets/x.js"></script><a name="top"></a>')
+    (tmp_path / "a" / "index.html").write_text('<h2 id="there">T</h2><a href="../#top">top</a>')
+    pages = {p.relative_to(tmp_path).as_posix(): parse_html(p) for p in tmp_path.rglob("*.html")}
+    checked, broken = broken_links(tmp_path, pages)
+    assert checked == 5
+    assert broken == [
+        "index.html: a.href='a/#nowhere' -> no id 'nowhere' in a/index.html",
+        "index.html: a.href='b/' -> b/index.html does not exist",
+        "index.html: script.src='assets/x.js' -> assets/x.js does not exist",
+    ]
 
 
 @pytest.mark.parametrize("page, url, expected", [

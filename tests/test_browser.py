@@ -193,3 +193,21 @@ def test_screenshot(name, scheme, site, base_url, browser):
         assert out.stat().st_size > 10_000, f"{out} is suspiciously small"
     finally:
         v.close()
+
+
+def test_visit_records_foreign_requests_errors_and_failures(tmp_path, browser):
+    """The recorder itself: a page that reaches another host, logs an error and loads a missing file."""
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><title>t</title>"
+        '<img src="http://198.51.100.7:9/pixel.png">'  # TEST-NET-2: never answers, and not the local server
+        '<script src="missing.js"></script>'
+        "<script>console.error('boom')</script>")
+    with serve(tmp_path) as url:
+        v = visit(browser, url)
+        try:
+            assert v.foreign_requests(url) == ["http://198.51.100.7:9/pixel.png"]
+            assert any("missing.js: HTTP 404" in b for b in v.bad_status), v.bad_status
+            assert any("boom" in e for e in v.console_errors), v.console_errors
+            assert any("198.51.100.7" in f for f in v.failed), v.failed
+        finally:
+            v.close()
