@@ -119,6 +119,7 @@ def as_json(results, subject, *, repo, offline: bool) -> dict:
         "offline": offline,
         "subject": {"project": subject.project, "owner": subject.owner, "repository": subject.repository,
                     "workflow": subject.workflow, "environment": subject.environment,
+                    "testpypi_workflow": subject.testpypi_workflow,
                     "testpypi_environment": subject.testpypi_environment, "index": subject.index,
                     "index_url": subject.index_url},
         "summary": {**summarize(results), "exit_code": exit_code(results)},

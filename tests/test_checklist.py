@@ -89,7 +89,8 @@ def test_failing_repository_exits_1_and_names_the_fix(make_repo, tmp_path):
 def test_json_schema_rejects_what_it_should():
     good = {"schema": "tp-checklist/1", "repo": "/r", "offline": True,
             "subject": {"project": "p", "owner": "o", "repository": "r", "workflow": "release.yml",
-                        "environment": "pypi", "testpypi_environment": "testpypi", "index": "pypi",
+                        "environment": "pypi", "testpypi_workflow": "testpypi.yml",
+                        "testpypi_environment": "testpypi", "index": "pypi",
                         "index_url": "https://pypi.org"},
             "summary": {"pass": 1, "fail": 0, "warn": 0, "manual": 0, "skip": 0, "exit_code": 0},
             "checks": [{"id": "TP101", "slug": "workflow-tracked", "title": "t", "group": "workflow",

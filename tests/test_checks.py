@@ -448,6 +448,14 @@ def test_publisher_identity(repo_with):
     assert env.status == "fail" and "release" in env.evidence and "names pypi" in env.evidence
 
 
+def test_publisher_identity_warns_about_an_unexpected_testpypi_workflow(repo_with):
+    repo = repo_with(testpypi=None, files={".github/workflows/pre.yml": GOOD_TESTPYPI})
+    r = one(repo, "publisher-identity")
+    assert r.status == "warn" and "pre.yml publishes to TestPyPI" in r.evidence and "testpypi.yml" in r.evidence
+    renamed = Subject("widget", "acme", "widget", testpypi_workflow="pre.yml")
+    assert one(repo, "publisher-identity", renamed).status == "pass"
+
+
 def test_publisher_identity_skips_without_github_remote(repo_with):
     r = one(repo_with(remote=False), "publisher-identity")
     assert r.status == "skip" and "no origin remote" in r.evidence

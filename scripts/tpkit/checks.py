@@ -13,6 +13,7 @@ per check (one per audit for zizmor).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -339,6 +340,7 @@ def _token_regex(t: _Token) -> str:
     return f"(?:{base}){t.repeat}" if t.repeat else base
 
 
+@functools.lru_cache(maxsize=None)
 def pattern_regex(pattern: str) -> re.Pattern[str]:
     """A compiled regex that fully matches what the GitHub filter pattern matches."""
     return re.compile("".join(_token_regex(t) for t in _tokenize(pattern)) + r"\Z")
@@ -1016,6 +1018,11 @@ def publisher_identity(ctx: Context) -> Outcome:
             good.append(f"environment {', '.join(sorted(envs))}")
     if bad:
         return failed("; ".join(bad))
+    # TestPyPI has its own publisher; the configuration names its workflow file too.
+    testpypi = sorted({pj.workflow.filename for pj in ctx.publish_jobs if pj.index == "testpypi"})
+    if testpypi and s.testpypi_workflow not in testpypi:
+        return warned(f"{', '.join(testpypi)} publishes to TestPyPI, the TestPyPI publisher is configured as "
+                      f"{s.testpypi_workflow} ({', '.join(good)} match)")
     if not gh:
         url = ctx.repo.remote_url()
         origin = f"origin {url} is not on GitHub" if url else "no origin remote"
