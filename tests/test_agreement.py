@@ -226,6 +226,14 @@ def test_link_checker_finds_missing_pages_and_anchors(tmp_path):
     ]
 
 
+def test_no_root_relative_links(html_pages):
+    """The site is published under a sub-path (GitHub Pages: https://<owner>.github.io/<repository>/),
+    so a link starting with "/" leaves it. MkDocs writes such links into 404.html when site_url is unset."""
+    rooted = [f"{page}: {where}={url!r}" for page, parsed in html_pages.items() for where, url in parsed.links
+              if url.startswith("/") and not url.startswith("//")]
+    assert not rooted, "links that only work at the server's root:\n" + "\n".join(rooted[:20])
+
+
 @pytest.mark.parametrize("page, url, expected", [
     ("workflow/index.html", "../checklist/#tp101", ("checklist/index.html", "tp101")),
     ("index.html", "workflow/", ("workflow/index.html", "")),
