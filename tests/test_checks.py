@@ -751,3 +751,12 @@ def test_reading_for_checks_rejects_what_round_trip_rejects(text, message):
     for load in (load_workflow_for_reading, load_workflow_text):
         with pytest.raises(BadInput, match=re.escape(message)):
             load(text, Path("w.yml"), "w.yml")
+
+
+def test_zizmor_says_which_workflow_it_could_not_audit(repo_with):
+    repo = repo_with(files={".github/workflows/odd.yml": "on: 42\njobs: {}\n"})
+    [r] = [r for r in run_checks(repo, SUBJECT, only=["zizmor"]) if r.id.startswith("TP301")]
+    assert r.status == "warn" and ".github/workflows/odd.yml: input does not match" in r.evidence
+    only_odd = repo_with(release=None, testpypi=None, files={".github/workflows/odd.yml": "on: 42\njobs: {}\n"})
+    r = one(only_odd, "zizmor")
+    assert r.status == "warn" and r.evidence.startswith("zizmor failed (exit 3): .github/workflows/odd.yml")

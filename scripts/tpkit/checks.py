@@ -927,6 +927,11 @@ def tag_patterns_no_overlap(ctx: Context) -> Outcome:
 # ---------------------------------------------------------------------------
 # TP3xx: zizmor
 # ---------------------------------------------------------------------------
+def _relative(ctx: Context, message: str) -> str:
+    """`/abs/repo/.github/workflows/x.yml: why` -> `.github/workflows/x.yml: why`."""
+    return message.replace(str(ctx.repo.root) + "/", "")
+
+
 def _finding_where(ctx: Context, finding: dict) -> str:
     for loc in finding.get("locations") or []:
         symbolic = loc.get("symbolic") or {}
@@ -957,16 +962,23 @@ def zizmor_check(ctx: Context) -> Outcome | list[Result]:
         return warned("zizmor is not installed (pip install zizmor); general Actions audits were not run",
                       fix="https://docs.zizmor.sh/installation/")
     if isinstance(findings, str):
-        return warned(findings)
+        return warned(_relative(ctx, findings))
     by_audit: dict[str, list[dict]] = {}
     for f in findings:
         if isinstance(f, dict) and not f.get("ignored"):
             by_audit.setdefault(str(f.get("ident", "unknown")), []).append(f)
     n_files = len(ctx.repo.workflow_paths())
-    if not by_audit:
-        return passed(f"zizmor --offline: no findings in {n_files} workflow file(s)")
     base = get_check("TP301")
+    not_audited = [_relative(ctx, x) for x in (ctx._zizmor.not_audited if ctx._zizmor else [])]
+    if not by_audit:
+        if not_audited:
+            return warned(f"zizmor could not audit {_join(not_audited, 2)} (GitHub rejects a workflow that does "
+                          f"not match its schema)")
+        return passed(f"zizmor --offline: no findings in {n_files} workflow file(s)")
     results = []
+    if not_audited:
+        results.append(Result(base.id, base.slug, base.title, base.group, "warn",
+                              f"zizmor could not audit {_join(not_audited, 2)}", base.fix))
     for audit, items in sorted(by_audit.items()):
         severities = [str((f.get("determinations") or {}).get("severity", "unknown")).lower() for f in items]
         worst = max(severities, key=lambda s: ["unknown", "informational", "low", "medium", "high"].index(s)

@@ -25,6 +25,8 @@ TIMEOUT = 60.0  # seconds for one zizmor run
 Findings = Union[list, None, str]
 
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+# "WARN collect_inputs: ...: failed to validate file:///repo/.github/workflows/x.yml as workflow: <why>"
+_SKIPPED_RE = re.compile(r"^.*failed to (?:validate|load|parse) (?:file://)?(?P<path>\S+?)(?: as \w+)?: (?P<why>.*)$")
 _PENDING: dict[Path, "Run"] = {}
 
 
@@ -52,6 +54,7 @@ class Run:
         self.started = time.monotonic()
         self._result: Findings = None
         self._done = False
+        self.not_audited: list[str] = []  # "path: why" for each file zizmor could not audit
         self._proc: subprocess.Popen | None = None
         exe = executable()
         if exe is None:
@@ -77,11 +80,13 @@ class Run:
             self._result, self._done = f"zizmor did not finish within {TIMEOUT:g}s", True
             return self._result
         self._done = True
+        lines = [_ANSI_RE.sub("", ln).strip() for ln in stderr.decode("utf-8", "replace").splitlines()]
+        lines = [ln for ln in lines if ln]
+        # Files zizmor could not read as workflows (it audits the others and says so on stderr).
+        self.not_audited = [_SKIPPED_RE.sub(r"\g<path>: \g<why>", ln) for ln in lines if _SKIPPED_RE.search(ln)]
         # zizmor exits 0 without findings and 10 or more with findings; anything else is an error.
         if proc.returncode != 0 and proc.returncode < 10:
-            lines = [_ANSI_RE.sub("", ln).strip() for ln in stderr.decode("utf-8", "replace").splitlines()]
-            lines = [ln for ln in lines if ln]
-            error = [ln for ln in lines if "error" in ln.lower()] or lines or ["no output"]
+            error = self.not_audited or [ln for ln in lines if "error" in ln.lower()] or lines or ["no output"]
             self._result = f"zizmor failed (exit {proc.returncode}): {error[0]}"
             return self._result
         try:
