@@ -186,6 +186,19 @@ MESSAGES: list[Message] = [
         script="harden_workflow.py", source=ACTION,
     ),
     Message(
+        id="environment-protection",
+        title="Not allowed to deploy due to environment protection rules",
+        pattern=r"is not allowed to deploy to \S+ due to environment protection rules",
+        example=('Tag "v1.2.3" is not allowed to deploy to pypi due to environment protection rules.\n'
+                 "The deployment was rejected or didn't satisfy other protection rules."),
+        cause=("The publishing job's GitHub environment only admits some branches or tags (its *Deployment "
+               "branches and tags* rule, often only the default branch), and the release tag is not one of them. "
+               "The job never started, so nothing reached the index."),
+        fix=("In the repository's Settings → Environments → the environment → Deployment branches and tags, "
+             "add a tag rule for the release tags (e.g. `v*`), then re-run the job."),
+        source="GitHub Actions",
+    ),
+    Message(
         id="uv-token-refused",
         title="uv: trusted publishing not correctly configured",
         pattern=r"is trusted publishing correctly configured\?",
