@@ -279,7 +279,7 @@ MESSAGES: list[Message] = [
         title="isn't allowed to upload to project",
         pattern=r"isn't allowed to upload to project",
         example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
-                 "         The user 'alice' isn't allowed to upload to project 'mcp-devdiag'. "
+                 "         The user 'alice' isn't allowed to upload to project 'example-project'. "
                  "See https://pypi.org/help/#project-name for more information."),
         cause=("The credential belongs to another project or account: a token scoped to a different project, "
                "or a project name on the index that is not yours."),
