@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from _rendered import Fence, PageFence, collect_fences, console_commands, page_fences, parse_info, \
+from _rendered import Fence, PageFence, collect_fences, console_commands, page_fences, parse_html, parse_info, \
     shared_build, unique_ids
 
 
@@ -165,6 +165,21 @@ def test_code_block_parses(page_fence: PageFence | None, request):
         assert build.ok, "the site did not build:\n" + build.log[-4000:]
         pytest.fail("the built site has no code blocks at all: the collector is broken")
     check_block(page_fence.fence)
+
+
+def test_collector_finds_as_many_blocks_as_the_built_html_has(request):
+    """Per page: the blocks collected from the Markdown are the `<pre><code>` blocks the reader gets."""
+    build = shared_build(request.config)
+    assert build.ok, "the site did not build:\n" + build.log[-4000:]
+    collected: dict[str, int] = {}
+    for pf in page_fences(build):
+        collected[pf.page] = collected.get(pf.page, 0) + 1
+    mismatched = {}
+    for page in build.pages:
+        in_html = len(parse_html(build.site / page["dest_path"]).code_blocks)
+        if in_html != collected.get(page["src_path"], 0):
+            mismatched[page["src_path"]] = {"collected": collected.get(page["src_path"], 0), "html": in_html}
+    assert not mismatched, mismatched
 
 
 def test_site_has_the_expected_kinds_of_blocks(request):
