@@ -21,13 +21,14 @@ from tpkit.wfedit import WorkflowEdit, add_workflow_option, eol_comment, run_fix
 TARGET_REF = "release/v1"
 
 DESCRIPTION = f"""\
-Move every `uses: {PUBLISH_ACTION}@<ref>` whose ref is `master`, an old tag
-(e.g. v1.4.2) or a short SHA to `@{TARGET_REF}`, the maintained branch of the v1
-line (Trusted Publishing and attestations included). A version comment that
-described the old ref is dropped. A full 40-character SHA pin (with its
-`# v1.x.y` comment) is kept as it is: Dependabot keeps such pins current. Only
-a SHA pin whose comment names a version older than v1.11 (no attestations) is
-moved to the confirmed pin of {PINS[PUBLISH_ACTION][0].version}, still as a SHA pin.
+Move every `uses: {PUBLISH_ACTION}@<ref>` whose ref is
+`master`, an old tag (e.g. v1.4.2) or a short SHA to `@{TARGET_REF}`, the
+maintained branch of the v1 line (Trusted Publishing and attestations
+included). A version comment that described the old ref is dropped. A full
+40-character SHA pin (with its `# v1.x.y` comment) is kept as it is:
+Dependabot keeps such pins current. Only a SHA pin whose comment names a
+version older than v1.11 (no attestations) is moved to the confirmed pin of
+{PINS[PUBLISH_ACTION][0].version}, still as a SHA pin.
 
 exit: 0 fixed or nothing to do, 1 not applied, 2 bad input"""
 

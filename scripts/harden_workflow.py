@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tpkit.checks import PYPI_SECRET_RE
 from tpkit.cli import make_parser, run
 from tpkit.config import DEFAULTS, subject_from_site_config
 from tpkit.pins import DOWNLOAD_ARTIFACT, UPLOAD_ARTIFACT, Pin, is_full_sha, pin_for
@@ -32,8 +33,11 @@ the workflow-level permissions; actions/checkout gets `persist-credentials:
 false`; every `uses:` whose major version has a confirmed commit SHA
 (checkout v4/v5, setup-python v5/v6, upload-artifact v4, download-artifact v4,
 gh-action-pypi-publish v1/release/v1) is pinned to it with a `# vX.Y.Z`
-comment; other `uses:` are left as they are. A workflow already split only
-gets the missing parts (environment, permissions, pins, persist-credentials).
+comment; other `uses:` are left as they are; the publish step loses its
+`password:`/`user:` inputs (an API token) so the action uses Trusted Publishing.
+A workflow already split only gets the missing parts. A publish job that
+declares a different environment than the configured one is reported, and only
+changed when --environment (or --testpypi-environment) names the one to use.
 
 exit: 0 fixed or nothing to do, 1 not applied or could not fix, 2 bad input"""
 
@@ -45,6 +49,11 @@ MSG_OUTPUTS = "job {job}: its outputs refer to build steps; split this job by ha
 MSG_BOTH = ("job {job}: publishes to both PyPI and TestPyPI, so no single environment fits; "
             "use one job per index")
 MSG_REUSABLE = "job {job}: calls a reusable workflow; harden that workflow instead"
+MSG_OTHER_ENV = ("job {job}: environment {found!r}, but the publisher names {wanted!r}: register {found!r} on "
+                 "{index} (see publisher_values.py) or re-run with --{option} {found} to keep it, "
+                 "or with --{option} {wanted} to switch")
+MSG_SECRET_LEFT = ("line {line}: still uses the secret {name}; Trusted Publishing needs no token: remove it from "
+                   "the workflow, then delete the secret")
 
 BUILD_JOB = "build"
 BUILD_JOB_NAME = "Build distributions"
@@ -54,6 +63,7 @@ ARTIFACT = "dist"
 DIST_DIR = "dist/"
 PUBLISH_RUNNER = "ubuntu-latest"  # the publish action is a Docker container action: Linux only
 CHECKOUT = "actions/checkout"
+TOKEN_INPUTS = ("password", "user")  # the API-token way of using the publish action
 # Job keys the build needs from the original job; the rest (name, environment, permissions) are the publish job's.
 BUILD_KEYS = ("needs", "if", "runs-on", "container", "services", "env", "defaults",
               "timeout-minutes", "continue-on-error")
@@ -171,14 +181,28 @@ def split_job(we: WorkflowEdit, job_id: str, artifact: str) -> list[str]:
     return []
 
 
-def ensure_environment(we: WorkflowEdit, job_id: str, envs: dict[str, str]) -> list[str]:
+def ensure_environment(we: WorkflowEdit, job_id: str, envs: dict[str, str], explicit: set[str]) -> list[str]:
+    """The publish job declares the configured environment; another name is only replaced when asked (--environment)."""
     job = we.data["jobs"][job_id]
-    if job_environment(job):
-        return []
     targets = {ps.target_index for ps in we.workflow.publish_steps if ps.job_id == job_id}
     if len(targets) != 1:
-        return [MSG_BOTH.format(job=job_id)]
-    env = block_map(("name", envs[targets.pop()]))
+        return [] if job_environment(job) else [MSG_BOTH.format(job=job_id)]
+    index = targets.pop()
+    wanted, found = envs[index], job_environment(job)
+    if found == wanted or (found and "${{" in found):
+        return []
+    if found:
+        if index not in explicit:
+            option = "environment" if index == "pypi" else "testpypi-environment"
+            return [MSG_OTHER_ENV.format(job=job_id, found=found, wanted=wanted, option=option,
+                                         index="PyPI" if index == "pypi" else "TestPyPI")]
+        env = job["environment"]
+        if isinstance(env, dict):
+            env["name"] = wanted
+        else:
+            job["environment"] = wanted
+        return []
+    env = block_map(("name", wanted))
     keys = list(job)
     if "environment" in job:  # present but empty
         replace_value(job, "environment", env)
@@ -227,7 +251,27 @@ def no_persisted_credentials(we: WorkflowEdit) -> None:
                     insert_key(step, pos, "with", block_map(("persist-credentials", False)))
 
 
-def harden(we: WorkflowEdit, envs: dict[str, str]) -> list[str]:
+def drop_token_inputs(we: WorkflowEdit) -> list[str]:
+    """No `password:`/`user:` on the publish step (the action then uses Trusted Publishing); report other secrets."""
+    for ps in we.workflow.publish_steps:
+        inputs = ps.step.get("with")
+        if not isinstance(inputs, dict):
+            continue
+        for key in TOKEN_INPUTS:
+            if key in inputs:
+                if len(inputs) == 1:
+                    remove_key(ps.step, "with")
+                    break
+                remove_key(inputs, key)
+    problems = []
+    for number, line in enumerate(we.render().splitlines(), 1):
+        if not line.lstrip().startswith("#"):
+            for m in PYPI_SECRET_RE.finditer(line):
+                problems.append(MSG_SECRET_LEFT.format(line=number, name=m.group(1) or m.group(2)))
+    return problems
+
+
+def harden(we: WorkflowEdit, envs: dict[str, str], explicit: set[str] = frozenset()) -> list[str]:
     problems: list[str] = []
     jobs = we.workflow.jobs
     publishing = we.workflow.publishing_jobs
@@ -241,7 +285,8 @@ def harden(we: WorkflowEdit, envs: dict[str, str]) -> list[str]:
         if job_id in split:
             artifact = ARTIFACT if len(split) == 1 else f"{ARTIFACT}-{job_id}"
             problems += split_job(we, job_id, artifact)
-        problems += ensure_environment(we, job_id, envs)
+        problems += ensure_environment(we, job_id, envs, explicit)
+    problems += drop_token_inputs(we)
     problems += limit_id_token(we)
     no_persisted_credentials(we)
     pin_uses(we)
@@ -267,7 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="GitHub environment of a TestPyPI publish job (default: extra.tp, else testpypi)")
     args = parser.parse_args(argv)
     envs = configured_environments(Repo.open(args.repo), args)
-    return run_fixer(args, lambda we, _args: harden(we, envs), MSG_WHAT)
+    explicit = {index for index, given in (("pypi", args.environment), ("testpypi", args.testpypi_environment))
+                if given}
+    return run_fixer(args, lambda we, _args: harden(we, envs, explicit), MSG_WHAT)
 
 
 if __name__ == "__main__":

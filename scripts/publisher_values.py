@@ -152,7 +152,10 @@ def configured_subject(repo: Repo, args: argparse.Namespace) -> tuple[Subject, d
 
 
 def main(argv: Sequence[str] | None = None, *, transport: Any = None) -> int:
-    parser = make_parser("publisher_values.py", DESCRIPTION)
+    parser = make_parser("publisher_values.py", DESCRIPTION, edits=False)
+    # Accepted like every script's, but there is never anything to change.
+    parser.add_argument("--dry-run", action="store_true", help="accepted for uniformity; nothing is ever changed")
+    parser.add_argument("--yes", "-y", action="store_true", help="accepted for uniformity; nothing is ever changed")
     g = parser.add_argument_group("TestPyPI publisher")
     g.add_argument("--testpypi-workflow", metavar="NAME", help="workflow file name registered on TestPyPI")
     g.add_argument("--testpypi-environment", metavar="NAME", help="GitHub environment registered on TestPyPI")

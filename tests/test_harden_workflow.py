@@ -137,3 +137,27 @@ def test_steps_after_publish_cannot_be_split(make_repo):
 
 def test_bad_input(make_repo):
     bad_input_cases(make_repo, SCRIPT)
+
+
+def test_token_inputs_are_removed(make_repo):
+    text = seed_text().replace("        # No secrets needed with Trusted Publishing!\n",
+                               "        with:\n          user: __token__\n"
+                               "          password: ${{ secrets.PYPI_API_TOKEN }}\n")
+    repo = make_repo(files={WF: text, "pyproject.toml": PYPROJECT})
+    before, after = assert_fixer_contract(repo.path, SCRIPT, SLUGS + ["no-token-input"])
+    assert b"secrets." not in after and b"password" not in after
+
+
+def test_other_environment_is_reported_unless_asked(make_repo):
+    text = (ROOT / ".github/workflows/release.yml").read_text()
+    text = text.replace("      name: pypi  # must match", "      name: release  # must match")
+    repo = make_repo(files={WF: text, "pyproject.toml": PYPROJECT})
+    res = run_script(SCRIPT, repo.path, "--yes")
+    assert res.returncode == 1
+    assert "environment 'release', but the publisher names 'pypi'" in res.stderr
+    assert file_bytes(repo.path) == text.encode()
+    res = run_script(SCRIPT, repo.path, "--yes", "--environment", "pypi")
+    assert res.returncode == 0, res.stderr
+    # The comment stays in its column.
+    assert b"      name: pypi     # must match the environment registered on PyPI\n" in file_bytes(repo.path)
+    assert status(repo.path, "publish-environment") == "pass"
