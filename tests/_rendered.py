@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import difflib
 import fcntl
-import html
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -197,9 +196,6 @@ class Fence:
     content: str
     fenced: bool = True  # False for an indented (unfenced) code block
     title: str | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def parse_info(info: str) -> tuple[str, str | None]:
@@ -380,11 +376,6 @@ def parse_html(path: Path) -> PageHTML:
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
     return parser
-
-
-def html_text(fragment: str) -> str:
-    """Visible text of an HTML fragment (tags dropped, entities unescaped)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
 # ---------------------------------------------------------------------------

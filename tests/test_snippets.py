@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import configparser
 import json
-import re
 import subprocess
 import tomllib
 from functools import cache
