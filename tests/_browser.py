@@ -20,7 +20,7 @@ CHROMIUM = os.environ.get("TP_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 900}
-NAV_TIMEOUT_MS = 20_000
+NAV_TIMEOUT_MS = 45_000  # generous: CI machines run the whole suite in parallel
 # Material attaches the rendered mermaid SVG to a *closed* shadow root; open it so the
 # test can see the diagram (instrumentation only, the page's own code is unchanged).
 OPEN_SHADOW_ROOTS = """
