@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,10 +31,10 @@ OPEN_SHADOW_ROOTS = """
 LOCAL_SCHEMES = ("data", "blob", "about")
 
 
-def chromium_available() -> str | None:
+def chromium_available(executable: str = CHROMIUM) -> str | None:
     """None when Chromium and Playwright's Python API are usable, else why not."""
-    if not (shutil.which(CHROMIUM) or (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK))):
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium chromium-driver)"
+    if not (Path(executable).is_file() and os.access(executable, os.X_OK)):
+        return f"Chromium not found at {executable} (apt-get install chromium chromium-driver)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as exc:

@@ -211,3 +211,14 @@ def test_visit_records_foreign_requests_errors_and_failures(tmp_path, browser):
             assert any("198.51.100.7" in f for f in v.failed), v.failed
         finally:
             v.close()
+
+
+def test_missing_chromium_skips_locally_and_fails_in_ci(tmp_path, monkeypatch):
+    reason = chromium_available(str(tmp_path / "no-chromium"))
+    assert reason and "no-chromium" in reason
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        _unavailable(reason)
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _unavailable(reason)
