@@ -235,7 +235,7 @@ MESSAGES: list[Message] = [
         title="400 File already exists",
         pattern=r"File already exists",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         File already exists ('mcp_devdiag-0.2.0.tar.gz', with blake2_256 hash "
+                 "         File already exists ('example_project-0.2.0.tar.gz', with blake2_256 hash "
                  "'4f2a0c…'). See https://pypi.org/help/#file-name-reuse for more information."),
         cause=("That version is already on the index, and a file name can never be uploaded twice (not even after "
                "deleting it). Typically a tag was pushed without changing the version the build produces, or a "
