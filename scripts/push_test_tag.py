@@ -33,7 +33,7 @@ from tpkit.errors import BadInput, CannotFix
 from tpkit.pyproject import build_version, read_pyproject
 from tpkit.releases import index_versions
 from tpkit.repo import Repo
-from tpkit.tags import git_must, is_test_tag, next_test_tag, workflows_for_tag
+from tpkit.tags import git_must, origin_tags, is_test_tag, next_test_tag, workflows_for_tag
 
 PUSH_TIMEOUT = 120.0       # seconds for one git push
 DEFAULT_POLL = 15.0        # seconds between two looks at the index while waiting
@@ -143,7 +143,7 @@ def uploaded_version(repo: Repo, tag: str | None) -> tuple[str | None, str]:
 def cleanup(args, repo: Repo) -> int:
     local = [t.name for t in repo.tags if (t.name == args.tag if args.tag else is_test_tag(t.name))]
     has_origin = "origin" in repo.remotes
-    remote = [t for t in (repo.remote_tags() if has_origin else [])
+    remote = [t for t in (origin_tags(repo) if has_origin else [])
               if (t == args.tag if args.tag else is_test_tag(t))]
     if not local and not remote:
         info(MSG_CLEAN_NOTHING.format(remote=" or on origin" if has_origin else " (no origin remote)"))
@@ -208,7 +208,7 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
     version, source = uploaded_version(repo, args.tag)
     head = repo.head
     local = {t.name: t.commit for t in repo.tags}
-    remote = set(repo.remote_tags())
+    remote = set(origin_tags(repo))
 
     # Reuse a test tag of this version already at HEAD (a second run), else pick the next one.
     tag = args.tag

@@ -42,7 +42,7 @@ from tpkit.errors import BadInput, CannotFix
 from tpkit.pyproject import build_version, parse_pyproject
 from tpkit.releases import index_versions
 from tpkit.repo import Repo
-from tpkit.tags import git_must, workflows_for_tag
+from tpkit.tags import git_must, origin_tags, workflows_for_tag
 
 PYPROJECT = "pyproject.toml"
 COMMIT_MESSAGE = "chore(release): {tag}"
@@ -194,7 +194,7 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
             raise CannotFix(MSG_TAG_ELSEWHERE.format(tag=tag, commit=local[tag][:12]))
         if built.kind == "static" and built.version != version:
             raise CannotFix(MSG_MISMATCH.format(tag=tag, built=built.version))
-        missing = ([] if tag in repo.remote_tags() else [tag]) + \
+        missing = ([] if tag in origin_tags(repo) else [tag]) + \
                   ([] if remote_branch_sha(repo, branch) == repo.head else [branch])
         if not missing:
             info(MSG_DONE_ALREADY.format(tag=tag))
@@ -209,7 +209,7 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
 
     if repo.is_dirty():
         raise CannotFix(MSG_DIRTY)
-    if tag in repo.remote_tags():
+    if tag in origin_tags(repo):
         raise CannotFix(MSG_TAG_REMOTE.format(tag=tag))
 
     # The version the build will produce must be the tag's.

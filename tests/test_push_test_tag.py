@@ -210,3 +210,12 @@ def test_wait_gives_up_after_the_timeout(make_repo):
 def test_help():
     res = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "--cleanup" in res.stdout and "--wait" in res.stdout
+
+
+def test_unreachable_origin_is_exit_1_and_changes_nothing(make_repo):
+    repo = make_repo(files=files())
+    repo.git("config", "--remove-section", f"url.{repo.remote}")
+    repo.git("config", f"url.{repo.path.parent / 'gone.git'}.insteadOf", "https://github.com/acme/widget.git")
+    res = run_cli(repo, "--yes", "--offline")
+    assert res.returncode == 1 and "cannot list the tags on origin" in res.stderr
+    assert repo.git("tag", "--list") == ""

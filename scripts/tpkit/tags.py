@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from tpkit.errors import CannotFix
+from tpkit.errors import BadInput, CannotFix
 from tpkit.repo import GIT_TIMEOUT, Repo
 
 MSG_GIT_FAILED = "{what} ({why}); see git status, fix the cause and re-run"
+MSG_REMOTE_UNREACHABLE = "cannot list the tags on origin ({why}); nothing was changed"
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,11 @@ def git_must(repo: Repo, what: str, *args: str, timeout: float = GIT_TIMEOUT) ->
         why = next((line for line in lines if line.startswith("remote:") and line != "remote:"),
                    next((line for line in lines if "rejected" in line), lines[-1]))
         raise CannotFix(MSG_GIT_FAILED.format(what=what, why=why))
+
+
+def origin_tags(repo: Repo) -> list[str]:
+    """Tag names on origin; an unreachable remote is exit 1 (not bad input): nothing can be pushed anyway."""
+    try:
+        return repo.remote_tags()
+    except BadInput as exc:
+        raise CannotFix(MSG_REMOTE_UNREACHABLE.format(why=str(exc).rsplit(": ", 1)[-1])) from None
