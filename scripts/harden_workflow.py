@@ -20,7 +20,7 @@ from tpkit.repo import Repo
 from tpkit.wfedit import (ID_TOKEN, WorkflowEdit, add_workflow_option, block_map, eol_comment,
                           insert_key, job_environment, limit_id_token, peek_trailing, put_trailing,
                           remove_key, replace_value, run_fixer, set_block_permissions,
-                          set_eol_comment, tail_holder)
+                          set_eol_comment, tail_holder, take_trailing)
 
 DESCRIPTION = """\
 Turn a job that both builds and publishes (checkout, setup-python, build, then
@@ -126,6 +126,13 @@ def split_job(we: WorkflowEdit, job_id: str, artifact: str) -> list[str]:
     before_steps = peek_trailing(job, keys[keys.index("steps") - 1]) if keys.index("steps") > 0 else ""
     dist = str(publish[0].inputs.get("packages-dir") or DIST_DIR)
 
+    # Comment lines just above the publish step belong to it, not to the last build step.
+    lead = take_trailing(steps, first - 1) if first > 0 else ""
+    blank = lead[:len(lead) - len(lead.lstrip("\n"))]
+    above_publish = lead[len(blank):] if lead[len(blank):].strip() else ""
+    if first > 0:
+        put_trailing(steps, first - 1, blank if above_publish else lead)
+
     # The build job: the user's steps, the artifact upload after them.
     build_steps = CommentedSeq(steps[:first])
     if steps.ca.comment:
@@ -144,6 +151,11 @@ def split_job(we: WorkflowEdit, job_id: str, artifact: str) -> list[str]:
     build["permissions"] = block_map(("contents", "read"))
     put_trailing(build, "permissions", before_steps)
     build["steps"] = build_steps
+    # A comment above `steps:` (ruamel keeps it on the key) goes with the user's steps.
+    key_comment = job.ca.items.get("steps")
+    if key_comment and key_comment[3]:
+        build.ca.items["steps"] = [None, None, None, key_comment[3]]
+        key_comment[3] = None
     put_trailing(build, "steps", "\n")  # a blank line between the two jobs
     build_id = _free_job_id(jobs, BUILD_JOB)
     jobs.insert(list(jobs).index(job_id), build_id, build)
@@ -151,7 +163,9 @@ def split_job(we: WorkflowEdit, job_id: str, artifact: str) -> list[str]:
     # The publish job: the same id and name, only what publishing needs.
     publish_steps = CommentedSeq()
     download = pinned_step(DOWNLOAD_STEP_NAME, DOWNLOAD_ARTIFACT, [("name", artifact), ("path", dist)])
-    if spaced:
+    if above_publish:
+        put_trailing(download, "with", (blank if spaced else "") + above_publish)
+    elif spaced:
         put_trailing(download, "with", "\n")
     publish_steps.append(download)
     for s in steps[first:]:

@@ -161,3 +161,37 @@ def test_other_environment_is_reported_unless_asked(make_repo):
     # The comment stays in its column.
     assert b"      name: pypi     # must match the environment registered on PyPI\n" in file_bytes(repo.path)
     assert status(repo.path, "publish-environment") == "pass"
+
+
+COMMENTED = """\
+name: Release
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  release:
+    runs-on: ubuntu-latest
+    steps:
+      # Get the code
+      - uses: actions/checkout@v4
+      # Build
+      - run: python -m build
+      # Publish (trusted publishing)
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def test_comments_between_steps_stay_with_their_steps(make_repo):
+    repo = make_repo(files={WF: COMMENTED, "pyproject.toml": PYPROJECT})
+    _, after = assert_fixer_contract(repo.path, SCRIPT, ["separate-build-publish", "publish-environment",
+                                                         "id-token-on-publish-job"])
+    text = after.decode()
+    build, publish = text.split("\n  release:\n")
+    assert "    steps:\n      # Get the code\n      - uses: actions/checkout@" in build
+    assert "      # Build\n      - run: python -m build\n      - name: Upload distributions\n" in build
+    assert "# Publish" not in build
+    assert "          path: dist/\n      # Publish (trusted publishing)\n      - uses: pypa/gh-action-pypi-publish@" \
+        in publish
+    schema = subprocess.run([str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                             str(repo.path / WF)], capture_output=True, text=True, timeout=120)
+    assert schema.returncode == 0, schema.stdout + schema.stderr
