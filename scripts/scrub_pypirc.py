@@ -17,7 +17,6 @@ token left where this script cannot remove it, 2 bad input (unparseable INI).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Sequence
 
@@ -25,7 +24,7 @@ from tpkit.cli import info, make_parser, out, run
 from tpkit.config import INDEXES
 from tpkit.edit import Edit, apply_edits
 from tpkit.errors import BadInput, CannotFix
-from tpkit.pypirc import PYPIRC_ENV, default_pypirc_path, read_pypirc
+from tpkit.pypirc import PYPIRC_ENV, default_pypirc_path, read_pypirc, token_line
 
 MSG_NO_FILE = "nothing to do: no .pypirc at {path}"
 MSG_NO_TOKEN = "nothing to do: {path} holds no PyPI API token"
@@ -33,7 +32,7 @@ MSG_FOUND = "token in {path} {where}"
 MSG_SECTION = "section [{name}] is left with nothing but a username: removing it"
 MSG_INDEX_SERVERS = ("[distutils] index-servers still lists {names}: left as is (twine falls back to its "
                      "defaults for them; the credentials now come from trusted publishing, keyring or a prompt)")
-MSG_LEFT = "{path}: a token is still in the file after the scrub (line {line}); remove it by hand"
+MSG_LEFT = "{path}: line {line} holds a token where no option or comment is; remove it by hand (nothing changed)"
 MSG_REVOKE = "now revoke the token(s) on the index: {urls}"
 MSG_GIVEN_MISSING = "{path}: no such file"
 
@@ -60,17 +59,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     new_text, findings, removed_sections = pypirc.scrubbed()
     if not findings:
+        if pypirc.has_token:  # e.g. in a section name: not an entry this script may remove
+            raise CannotFix(MSG_LEFT.format(path=path, line=token_line(pypirc.text)))
         info(MSG_NO_TOKEN.format(path=path))
         return 0
     for f in findings:
         out(MSG_FOUND.format(path=path, where=f.where))
     for name in removed_sections:
         out(MSG_SECTION.format(name=name))
-    listed = _index_servers(pypirc.text)
+    listed = pypirc.index_servers
     still_listed = [n for n in removed_sections if n in listed]
     if still_listed:
         info(MSG_INDEX_SERVERS.format(names=", ".join(still_listed)))
-    leftover = read_pypirc_text_token_line(new_text)
+    leftover = token_line(new_text)
     if leftover:
         raise CannotFix(MSG_LEFT.format(path=path, line=leftover))
     edit = Edit(path=path, old=pypirc.text, new=new_text, label=str(path), backup=True)
@@ -78,22 +79,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if code == 0 and not args.dry_run:
         info(MSG_REVOKE.format(urls=" and ".join(f"{base}/manage/account/token/" for base in INDEXES.values())))
     return code
-
-
-def _index_servers(text: str) -> list[str]:
-    import configparser
-
-    parser = configparser.RawConfigParser()
-    parser.read_string(text.lstrip("\ufeff"))
-    return parser.get("distutils", "index-servers", fallback="").split()
-
-
-def read_pypirc_text_token_line(text: str) -> int | None:
-    """Line number of a token still in `text` (a place this script does not remove), else None."""
-    from tpkit.secrets import TOKEN_RE
-
-    m = TOKEN_RE.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 if __name__ == "__main__":

@@ -132,3 +132,13 @@ def test_world_readable_mode_is_kept_not_widened(tmp_path):
 def test_help():
     res = run_script("--help")
     assert res.returncode == 0 and "--pypirc" in res.stdout and "--dry-run" in res.stdout
+
+
+def test_token_where_no_option_holds_it_is_reported_and_file_untouched(tmp_path, make_repo):
+    p = tmp_path / "rc"
+    text = f"[{TOKEN_A}]\nrepository = https://upload.pypi.org/legacy/\n"
+    p.write_text(text, encoding="utf-8")
+    res = run_script("--pypirc", str(p), "--yes")
+    assert res.returncode == 1 and "line 1" in res.stderr and TOKEN_A not in res.stderr + res.stdout
+    assert p.read_text(encoding="utf-8") == text
+    assert check_status(p, make_repo) in (None, "fail")  # the checklist does not call it clean either

@@ -1181,7 +1181,7 @@ def pypirc_path(ctx: Context) -> tuple[Path, bool]:
        "~/.pypirc (or $PYPIRC, or --pypirc) holds no PyPI or TestPyPI API token (`pypi-…`).",
        fix_script="scrub_pypirc.py")
 def no_token_in_pypirc(ctx: Context) -> Outcome:
-    from tpkit.pypirc import read_pypirc  # the one .pypirc reader, shared with scrub_pypirc.py
+    from tpkit.pypirc import read_pypirc, token_line  # the one .pypirc reader, shared with scrub_pypirc.py
 
     path, explicit = pypirc_path(ctx)
     label = str(path)
@@ -1193,8 +1193,7 @@ def no_token_in_pypirc(ctx: Context) -> Outcome:
     found = [f"{label}:{f.line}: [{f.section or '(top)'}] " + (f"{f.key} = " if f.key else "# ")
              + f.redacted for f in pypirc.findings]
     if not found and pypirc.has_token:  # a token where no option or comment is (scrub_pypirc.py reports it too)
-        m = TOKEN_RE.search(pypirc.text)
-        found = [f"{label}:{pypirc.text.count(chr(10), 0, m.start()) + 1}: {redact(m.group(0))}"]
+        found = [f"{label}:{token_line(pypirc.text)}: {redact(TOKEN_RE.search(pypirc.text).group(0))}"]
     if found:
         return failed(_join(found))
     return passed(f"{label}: no pypi- token ({len(pypirc.sections())} section(s))")

@@ -111,6 +111,13 @@ class Pypirc:
     def has_token(self) -> bool:
         return contains_token(self.text)
 
+    @property
+    def index_servers(self) -> list[str]:
+        """The names `[distutils] index-servers` lists (what `twine upload -r NAME` accepts)."""
+        parser = configparser.RawConfigParser()
+        parser.read_string(self.text.lstrip("\ufeff"))
+        return parser.get("distutils", "index-servers", fallback="").split()
+
     def sections(self) -> list[str]:
         return [ln.section for ln in self.lines if ln.kind == "section" and ln.section]
 
@@ -144,6 +151,12 @@ class Pypirc:
             new = "\ufeff" + new   # the BOM sits on line 1; keep it even when line 1 goes
         order = [s for s in self.sections() if s in removed_sections]
         return new, findings, order
+
+
+def token_line(text: str) -> int | None:
+    """1-based line of the first token anywhere in `text` (also where no option or comment holds it), else None."""
+    m = TOKEN_RE.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def _entries(lines: list[Line]) -> list[list[Line]]:
