@@ -125,9 +125,9 @@ Without options it checks the current directory against the publisher configured
 ## Run it {{ #run }}
 
 ``` bash
-python scripts/checklist.py                        # the current repository; PyPI is asked too
-python scripts/checklist.py --offline              # no network: the PyPI items are skipped
-python scripts/checklist.py --repo ../mypkg --project mypkg --owner me --repository mypkg
+python scripts/checklist.py              # this repository, PyPI included
+python scripts/checklist.py --offline    # no network: PyPI items skip
+python scripts/checklist.py --repo ../mypkg --project mypkg
 python scripts/checklist.py --json > checklist.json
 ```
 

@@ -523,7 +523,7 @@ def _expected_environment(ctx: Context, pj: PublishJob) -> str:
 # TP1xx: the release workflow
 # ---------------------------------------------------------------------------
 @check("TP101", "workflow-tracked", "Release workflow exists and is committed",
-       "The workflow file registered on PyPI exists in .github/workflows and is tracked by git.",
+       "The workflow file registered on PyPI exists in `.github/workflows` and is tracked by git.",
        doc="workflow.md")
 def workflow_tracked(ctx: Context) -> Outcome:
     rel = ctx.subject.workflow_path
@@ -540,7 +540,7 @@ def workflow_tracked(ctx: Context) -> Outcome:
 
 
 @check("TP102", "publish-step-present", "Release workflow uses the PyPI publish action",
-       "The release workflow has a step that uses pypa/gh-action-pypi-publish to upload to PyPI.",
+       "The release workflow has a step that uses `pypa/gh-action-pypi-publish` to upload to PyPI.",
        doc="workflow.md")
 def publish_step_present(ctx: Context) -> Outcome:
     wf = ctx.configured
@@ -568,7 +568,7 @@ def publish_step_present(ctx: Context) -> Outcome:
 
 
 @check("TP103", "tag-trigger", "Release workflow runs on tag pushes",
-       "The release workflow is triggered by pushing a tag (on.push.tags), so a release is one `git push` of a tag.",
+       "The release workflow is triggered by pushing a tag (`on.push.tags`), so a release is one `git push` of a tag.",
        doc="workflow.md")
 def tag_trigger_check(ctx: Context) -> Outcome:
     wf = ctx.configured
@@ -603,8 +603,8 @@ def _comment_after(wf: Workflow, line: int) -> str:
 
 
 @check("TP104", "publish-action-ref", "Publish action reference is current",
-       "pypa/gh-action-pypi-publish is used at release/v1 or pinned to a full 40-character commit SHA "
-       "(of v1.11 or later), never a branch like master or an old v1.x tag.",
+       "`pypa/gh-action-pypi-publish` is used at `release/v1` or pinned to a full 40-character commit SHA "
+       "(of v1.11 or later), never a branch like `master` or an old `v1.x` tag.",
        fix_script="fix_action_ref.py")
 def publish_action_ref(ctx: Context) -> Outcome:
     if (skip := _no_publish(ctx)):
@@ -735,7 +735,7 @@ def _runner_labels(value: Any) -> list[str]:
 
 
 @check("TP108", "publish-runner-linux", "Publishing job runs on a Linux GitHub-hosted runner",
-       "The publishing job runs on ubuntu-* (GitHub-hosted): the publish action is a container action and "
+       "The publishing job runs on `ubuntu-*` (GitHub-hosted): the publish action is a container action and "
        "does not run on Windows or macOS, and self-hosted runners are not the trusted environment.",
        doc="workflow.md")
 def publish_runner_linux(ctx: Context) -> Outcome:
@@ -1178,7 +1178,7 @@ def pypirc_path(ctx: Context) -> tuple[Path, bool]:
 
 
 @check("TP601", "no-token-in-pypirc", "No API token in .pypirc",
-       "~/.pypirc (or $PYPIRC, or --pypirc) holds no PyPI or TestPyPI API token (`pypi-…`).",
+       "`~/.pypirc` (or `$PYPIRC`, or `--pypirc`) holds no PyPI or TestPyPI API token (`pypi-…`).",
        fix_script="scrub_pypirc.py")
 def no_token_in_pypirc(ctx: Context) -> Outcome:
     from tpkit.pypirc import read_pypirc, token_line  # the one .pypirc reader, shared with scrub_pypirc.py
@@ -1200,7 +1200,7 @@ def no_token_in_pypirc(ctx: Context) -> Outcome:
 
 
 @check("TP602", "no-token-in-env", "No API token in the environment",
-       "TWINE_PASSWORD (and the other upload tools' token variables) hold no PyPI API token.",
+       "`TWINE_PASSWORD` (and the other upload tools' token variables) hold no PyPI API token.",
        doc="tokens.md#pypirc")
 def no_token_in_env(ctx: Context) -> Outcome:
     found = [f"${name} = {redact(m.group(0))}" for name in TOKEN_ENV_VARS
