@@ -142,6 +142,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only is None or {"TP301", "zizmor"} & set(args.only):
         # zizmor is the slowest item: start it before the YAML parser is even imported.
         zizmor.prestart(Path(args.repo).expanduser())
+    try:
+        return run_checklist(args)
+    finally:
+        zizmor.discard()
+
+
+def run_checklist(args) -> int:
     from tpkit.repo import Repo
 
     repo = Repo.open(args.repo)

@@ -119,3 +119,9 @@ def prestart(root: Path) -> None:
     root = root.resolve()
     if root not in _PENDING and (root / WORKFLOWS_DIR).is_dir():
         _PENDING[root] = Run(root, workflow_files(root))
+
+
+def discard() -> None:
+    """Stop every run started with `prestart` that nobody picked up (e.g. the input was bad)."""
+    while _PENDING:
+        _PENDING.popitem()[1].stop()
