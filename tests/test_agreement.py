@@ -155,6 +155,20 @@ def test_every_workflow_file_shown_anywhere_is_verbatim(html_pages):
 
 
 # ---------------------------------------------------------------------------
+# Macros
+# ---------------------------------------------------------------------------
+
+LEFTOVER_MACRO_RE = re.compile(r"\[\[\[|\]\]\]|\[\[%|%\]\]|\[\[#|#\]\]|\{\{-?\s*tp\.")
+
+
+def test_no_macro_left_unrendered(site):
+    """No page shows a macro call as text: mkdocs.yml's markers, or `{{ tp.… }}` written with Jinja's defaults."""
+    leftovers = [f"{p['src_path']}:{n}: {line.strip()}" for p in site.pages
+                 for n, line in enumerate(p["markdown"].split("\n"), 1) if LEFTOVER_MACRO_RE.search(line)]
+    assert not leftovers, "\n".join(leftovers)
+
+
+# ---------------------------------------------------------------------------
 # Links and anchors
 # ---------------------------------------------------------------------------
 
