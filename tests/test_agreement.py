@@ -76,6 +76,16 @@ def test_every_linked_script_exists(html_pages):
     assert not missing, f"the docs link to scripts that are not in scripts/: {missing}"
 
 
+SCRIPT_MENTION_RE = re.compile(r"\bscripts/([A-Za-z0-9_]+\.py)\b")
+
+
+def test_every_script_mentioned_exists(site):
+    """Commands and prose that name `scripts/x.py` name a script that is there."""
+    missing = sorted({f"{p['src_path']}: scripts/{m}" for p in site.pages
+                      for m in SCRIPT_MENTION_RE.findall(p["markdown"]) if m not in repository_scripts()})
+    assert not missing, missing
+
+
 def test_every_script_is_linked_from_the_docs(html_pages):
     scripts = repository_scripts()
     assert scripts, "scripts/ has no scripts"
