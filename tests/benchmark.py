@@ -2,6 +2,9 @@
 
     .venv/bin/python tests/benchmark.py [--runs 5]
 
+(`tests/benchmark_pages.py [--runs 5]` runs this too and prints each page's weight in
+Chromium beside its output.)
+
 Builds, interleaved and repeated (median of --runs):
 
 - bare:      the same pages and theme with bare Material: no macros, no badges;
