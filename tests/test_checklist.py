@@ -215,3 +215,44 @@ def test_detects_the_subject_from_the_repository(make_repo, tmp_path):
     data = json.loads(run("--repo", str(repo.path), "--offline", "--json", home=tmp_path).stdout)
     assert data["subject"]["workflow"] == "publish.yml" and data["subject"]["owner"] == "acme"
     assert {c["id"]: c["status"] for c in data["checks"]}["TP401"] == "pass"
+
+
+# ---------------------------------------------------------------------------
+# Online, against PyPI stand-ins on 127.0.0.1 (TP_INDEX_URL points the index there)
+# ---------------------------------------------------------------------------
+def test_online_against_a_local_pypi(good_repo, tmp_path):
+    from local_pypi import MockPyPI, project_json
+
+    good_repo.write("pyproject.toml", PYPROJECT.format(version="1.4.2"))
+    good_repo.commit("bump")
+    good_repo.tag("v1.4.2", "release")
+    with MockPyPI({"widget": project_json("widget", "1.4.2")}) as pypi:
+        res = run("--repo", str(good_repo.path), "--json", *SUBJECT_ARGS, env={"TP_INDEX_URL": pypi.url},
+                  home=tmp_path)
+    data = json.loads(res.stdout)
+    jsonschema.validate(data, SCHEMA)
+    status = {c["id"]: (c["status"], c["evidence"]) for c in data["checks"]}
+    assert data["offline"] is False and data["subject"]["index_url"] == pypi.url
+    assert status["TP701"][0] == "pass" and "latest 1.4.2" in status["TP701"][1]
+    assert status["TP502"][0] == "pass"  # v1.4.2 is on the index and is its latest
+    # The stand-in has no Integrity API: no provenance for the latest files, which is a failure.
+    assert status["TP702"][0] == "fail" and "no provenance" in status["TP702"][1]
+    assert res.returncode == 1
+
+
+def test_online_with_a_silent_pypi_skips_within_the_budget(good_repo, tmp_path):
+    import time
+
+    from local_pypi import BlackHole
+
+    with BlackHole() as hole:
+        started = time.monotonic()
+        res = run("--repo", str(good_repo.path), "--json", *SUBJECT_ARGS, env={"TP_INDEX_URL": hole.url},
+                  home=tmp_path)
+        elapsed = time.monotonic() - started
+    data = json.loads(res.stdout)
+    pypi = [c for c in data["checks"] if c["group"] == "pypi"]
+    assert pypi and all(c["status"] == "skip" and "did not answer" in c["evidence"] for c in pypi)
+    from tpkit.pypi import DEFAULT_BUDGET
+
+    assert res.returncode == 0 and elapsed < DEFAULT_BUDGET + 10  # one budget, plus start-up on a busy machine
