@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     new_text, findings, removed_sections = pypirc.scrubbed()
     if not findings:
         if pypirc.has_token:  # e.g. in a section name: not an entry this script may remove
-            raise CannotFix(MSG_LEFT.format(path=path, line=token_line(pypirc.text)))
+            info(MSG_LEFT.format(path=path, line=token_line(pypirc.text)))
+            return 1
         info(MSG_NO_TOKEN.format(path=path))
         return 0
     for f in findings:
