@@ -260,6 +260,34 @@ def test_collector_finds_blocks_in_containers_lists_and_attribute_fences():
     ]
 
 
+NESTED_IN_LISTS = """\
+1. Step
+
+    !!! note
+        ```bash
+        x
+        ```
+
+2. Next
+
+    === "A"
+
+        ```toml
+        a = 1
+        ```
+
+> quote
+> ```json
+> {}
+> ```
+"""
+
+
+def test_collector_finds_containers_nested_in_lists_and_quotes():
+    got = [(f.line, f.lang, f.content) for f in collect_fences(NESTED_IN_LISTS)]
+    assert got == [(4, "bash", "x\n"), (12, "toml", "a = 1\n"), (17, "json", "{}\n")]
+
+
 @pytest.mark.parametrize("info, lang, title", [
     ('yaml title="release.yml" hl_lines="3 4"', "yaml", "release.yml"),
     ("Bash", "bash", None),
