@@ -62,17 +62,19 @@ def build_parser():
     return parser
 
 
-def fix_hint(fix: str | None, cwd: Path | None = None) -> str:
+def fix_hint(fix: str | None, repo_root: Path | None = None, cwd: Path | None = None) -> str:
     """How a person applies a fix: the command for a script, the page for a doc anchor, or the URL."""
     if not fix:
         return ""
     if fix.endswith(".py"):
+        cwd = (cwd or Path.cwd()).resolve()
         script = SCRIPTS_DIR / fix
         try:
-            shown = script.relative_to(cwd or Path.cwd())
+            shown = script.relative_to(cwd).as_posix()
         except ValueError:
-            shown = script
-        return MSG_FIX.format(fix=f"python {shown.as_posix()}")
+            shown = script.as_posix()
+        target = f" --repo {repo_root}" if repo_root is not None and repo_root.resolve() != cwd else ""
+        return MSG_FIX.format(fix=f"python {shown}{target}")
     if fix.startswith(("http://", "https://")):
         return MSG_FIX.format(fix=fix)
     return MSG_DOCS.format(page=f"docs/{fix}")
@@ -83,7 +85,7 @@ def use_colour(stream=None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
-def render_table(results, subject, *, offline: bool, colour: bool) -> list[str]:
+def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Path | None = None) -> list[str]:
     from tpkit.checks import GROUPS, exit_code, summarize
 
     def paint(status: str, text: str) -> str:
@@ -103,7 +105,7 @@ def render_table(results, subject, *, offline: bool, colour: bool) -> list[str]:
         lines.append(f"  {paint(r.status, r.status.upper().ljust(6))}  {r.id.ljust(id_width)}  {r.title}")
         lines.append(f"{indent}{r.evidence}")
         if r.status in ("fail", "warn", "manual") and r.fix:
-            lines.append(f"{indent}{fix_hint(r.fix)}")
+            lines.append(f"{indent}{fix_hint(r.fix, repo_root)}")
     counts = summarize(results)
     shown = ", ".join(paint(s, f"{n} {s}") for s, n in counts.items())
     lines += ["", MSG_SUMMARY.format(counts=shown, code=exit_code(results))]
@@ -163,7 +165,7 @@ def run_checklist(args) -> int:
     if args.json:
         out(json.dumps(as_json(results, subject, repo=repo, offline=offline), indent=2, ensure_ascii=False))
     else:
-        for line in render_table(results, subject, offline=offline, colour=use_colour()):
+        for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root):
             out(line)
     return exit_code(results)
 

@@ -78,7 +78,7 @@ def test_failing_repository_exits_1_and_names_the_fix(make_repo, tmp_path):
     res = run("--repo", str(repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
     assert res.returncode == 1, res.stderr
     assert re.search(r"^  FAIL +TP106 +OIDC permission only where it publishes$", res.stdout, re.M)
-    assert "fix: python " in res.stdout and "fix_id_token.py" in res.stdout
+    assert f"fix: python scripts/fix_id_token.py --repo {repo.path}" in res.stdout  # run from this repository
     data = json.loads(run("--repo", str(repo.path), "--offline", "--json", *SUBJECT_ARGS, home=tmp_path).stdout)
     jsonschema.validate(data, SCHEMA)
     assert data["summary"]["exit_code"] == 1
