@@ -24,3 +24,8 @@ def define_env(env) -> None:
     site.register(env, subject)
     checklist.register(env, subject)
     troubleshooting.register(env, subject)
+
+
+def on_post_build(env) -> None:
+    """After the build: the site module writes the live badges into the built pages."""
+    site.on_post_build(env)

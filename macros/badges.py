@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -335,7 +336,14 @@ def render_badges(info: ProjectInfo) -> str:
 
 @dataclass
 class BadgeBoard:
-    """Per build: fetches all projects' data once, on first use, and logs each problem once."""
+    """Per build: fetches all projects' data once, and logs each problem once.
+
+    `start()` (called when the site's config is loaded) begins the fetch in a background
+    thread, so waiting for PyPI overlaps with rendering the pages instead of adding to it.
+    A page then gets a placeholder (`slot`), and `fill_pages()` (after the build) waits for
+    the data, at most the budget, and writes the badges into the built pages. Without
+    `start()`, `html()` fetches on first use and returns the badges directly (tests, scripts).
+    """
 
     subjects: list[Subject]
     settings: BadgeSettings
@@ -343,7 +351,23 @@ class BadgeBoard:
     offline: bool = False
     transport: "httpx.AsyncBaseTransport | None" = None
     _infos: dict[tuple[str, str], ProjectInfo] | None = field(default=None, repr=False)
+    _thread: threading.Thread | None = field(default=None, repr=False)
+    _slots: set[Path] = field(default_factory=set, repr=False)
     seconds: float = 0.0  # time the fetch took
+
+    def start(self) -> None:
+        """Fetch in the background (nothing to wait for offline or when the cache is fresh)."""
+        if self._infos is not None or self._thread is not None:
+            return
+        now = time.time()
+        fresh = self.cache is not None and all(
+            (e := self.cache.get(s.json_url)) is not None and now - e.stored_at < self.settings.cache_ttl
+            for s in self.subjects)
+        if self.offline or fresh:
+            self._load()
+            return
+        self._thread = threading.Thread(target=self._load, name="tp-badges", daemon=True)
+        self._thread.start()
 
     def _load(self) -> dict[tuple[str, str], ProjectInfo]:
         if self._infos is None:
@@ -354,20 +378,62 @@ class BadgeBoard:
             if not self.offline:
                 cached = sum(1 for i in infos if i.from_cache)
                 log.info(MSG_FETCHED_LOG, len(infos), cached, self.seconds, self.settings.budget)
-            self._infos = {(s.index, s.project): i for s, i in zip(self.subjects, infos)}
             if self.offline:
                 log.info(MSG_OFFLINE_LOG, OFFLINE_ENV)
             for info in infos:
                 if info.state == UNAVAILABLE:
                     log.info(MSG_UNAVAILABLE_LOG, f"{info.project} on {info.index_name}", info.reason)
+            self._infos = {(s.index, s.project): i for s, i in zip(self.subjects, infos)}
         return self._infos
+
+    def _wait(self) -> dict[tuple[str, str], ProjectInfo]:
+        if self._thread is not None:
+            # fetch_projects never takes much longer than the budget; the margin covers a slow start.
+            self._thread.join(self.settings.budget + 5.0)
+            if self._infos is None:  # a thread that did not finish: say so instead of hanging the build
+                self._infos = {(s.index, s.project): ProjectInfo(s.project, s.index_name, state=UNAVAILABLE,
+                                                                 reason="the fetch did not finish")
+                               for s in self.subjects}
+                log.info(MSG_UNAVAILABLE_LOG, "all projects", "the fetch did not finish")
+        return self._load()
 
     def info(self, subject: Subject) -> ProjectInfo:
         key = (subject.index, subject.project)
-        infos = self._load()
+        infos = self._wait()
         if key not in infos:
             raise BadInput(f"no badge data was prepared for {subject.project} on {subject.index_name}")
         return infos[key]
 
     def html(self, subject: Subject) -> str:
         return render_badges(self.info(subject))
+
+    @staticmethod
+    def slot_marker(subject: Subject) -> str:
+        return f'<span class="tp-badges" data-tp-slot="{html.escape(subject.index)}/{html.escape(subject.project)}"></span>'
+
+    def slot(self, subject: Subject, page_file: Path | None) -> str:
+        """The badges now if the data is here, else a placeholder that `fill_pages` replaces."""
+        if self._thread is None or page_file is None or self._infos is not None:
+            return self.html(subject)
+        self._slots.add(Path(page_file))
+        return self.slot_marker(subject)
+
+    def fill_pages(self) -> int:
+        """Replace the placeholders in the built pages; returns how many pages were rewritten."""
+        if not self._slots:
+            return 0
+        replacements = {self.slot_marker(s): self.html(s) for s in self.subjects}
+        rewritten = 0
+        for page in sorted(self._slots):
+            try:
+                text = page.read_text(encoding="utf-8")
+            except OSError:
+                continue  # the build did not write it (e.g. it failed before): nothing to fill
+            filled = text
+            for marker, badges in replacements.items():
+                filled = filled.replace(marker, badges)
+            if filled != text:
+                page.write_text(filled, encoding="utf-8")
+                rewritten += 1
+        self._slots.clear()
+        return rewritten

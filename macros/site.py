@@ -198,6 +198,23 @@ def _fail(exc: BadInput):
     raise BuildStopped(1)
 
 
+_BOARDS: dict[int, BadgeBoard] = {}  # the board of each build's macros environment
+
+
+def _page_dest(env) -> Path | None:
+    """Where the page being rendered will be written (its badges are filled in there later)."""
+    try:
+        return Path(env.page.file.abs_dest_path)
+    except AttributeError:
+        return None
+
+
+def on_post_build(env) -> None:
+    board = _BOARDS.pop(id(env), None)
+    if board is not None:
+        board.fill_pages()
+
+
 def _try(func):
     try:
         return func()
@@ -248,9 +265,12 @@ def register(env, subject: Subject) -> None:
         "script_help": cached_help,
         "script_link": lambda name: script_link(name, repo_url),
         "script_url": lambda name: script_url(name, repo_url),
-        "pypi_badges": lambda: board.html(subject),
+        "pypi_badges": lambda: board.slot(subject, _page_dest(env)),
         "publisher_form_table": lambda index=None: publisher_table(subject, index),
     }
     for name, func in macros.items():
         env.macro(guarded(func), name)
+    # PyPI is asked while the pages render; the badges are written into them after the build.
+    board.start()
+    _BOARDS[id(env)] = board
     env.variables["tp_scripts"] = known_scripts()

@@ -218,3 +218,34 @@ def test_bad_badge_settings_name_the_key(values, key):
 def test_badge_settings_defaults_and_values():
     assert BadgeSettings.from_mapping(None) == BadgeSettings(budget=2.0, timeout=2.0, cache_ttl=3600)
     assert BadgeSettings.from_mapping({"budget": 1, "cache_ttl": 0}).budget == 1.0
+
+
+def test_board_fetches_in_the_background_and_fills_the_built_pages(cache, tmp_path):
+    async def slow(request):
+        await asyncio.sleep(0.3)
+        return json_response(DOC)
+
+    transport, calls = transport_for(slow)
+    board = BadgeBoard([SUBJECT], BadgeSettings(), cache, transport=transport)
+    started = time.monotonic()
+    board.start()
+    page = tmp_path / "index.html"
+    marker = board.slot(SUBJECT, page)
+    assert time.monotonic() - started < 0.25  # the page renders while PyPI is asked
+    assert marker == BadgeBoard.slot_marker(SUBJECT) and "<svg" not in marker
+    page.write_text(f"<p>{marker}</p>", encoding="utf-8")
+    assert board.fill_pages() == 1 and len(calls) == 1
+    filled = page.read_text(encoding="utf-8")
+    assert "data-tp-slot" not in filled and ">1.4.2</text>" in filled
+    assert board.fill_pages() == 0  # nothing left to fill
+
+
+def test_board_with_a_fresh_cache_or_offline_renders_at_once(cache, tmp_path):
+    cache.put(CacheEntry(SUBJECT.json_url, time.time(), DOC))
+    transport, calls = transport_for(lambda r: pytest.fail("no request with a fresh cache"))
+    board = BadgeBoard([SUBJECT], BadgeSettings(), cache, transport=transport)
+    board.start()
+    assert ">1.4.2</text>" in board.slot(SUBJECT, tmp_path / "index.html") and calls == []
+    offline = BadgeBoard([SUBJECT], BadgeSettings(), None, offline=True)
+    offline.start()
+    assert ">offline</text>" in offline.slot(SUBJECT, tmp_path / "index.html")
