@@ -285,8 +285,30 @@ def drop_token_inputs(we: WorkflowEdit) -> list[str]:
     return problems
 
 
+def block_style_jobs(we: WorkflowEdit) -> None:
+    """Jobs written in flow style (`jobs: {p: {steps: [...]}}`) become block style down to each step.
+
+    The split and the pins add end-of-line comments, which flow style cannot hold readably.
+    """
+    jobs = we.data.get("jobs")
+    if not isinstance(jobs, CommentedMap):
+        return
+    nodes: list[Any] = [jobs]
+    for job in jobs.values():
+        if isinstance(job, CommentedMap):
+            nodes.append(job)
+            steps = job.get("steps")
+            if isinstance(steps, CommentedSeq):
+                nodes.append(steps)
+                nodes += [s for s in steps if isinstance(s, CommentedMap)]
+    if any(n.fa.flow_style() for n in nodes):
+        for n in nodes:
+            n.fa.set_block_style()
+
+
 def harden(we: WorkflowEdit, envs: dict[str, str], explicit: set[str] = frozenset()) -> list[str]:
     problems: list[str] = []
+    block_style_jobs(we)
     jobs = we.workflow.jobs
     publishing = we.workflow.publishing_jobs
     split = [j for j in publishing

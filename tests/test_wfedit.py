@@ -192,3 +192,45 @@ def test_target_workflows_errors(make_repo):
 def test_unparseable_yaml_is_bad_input(tmp_path):
     with pytest.raises(BadInput, match=r"w\.yml:\d+: not valid YAML"):
         editor(tmp_path, "on: [push\njobs: {\n")
+
+
+ODD_WORKFLOWS = {
+    "null-job": "on: push\njobs:\n  a:\n  b:\n    runs-on: x\n    steps:\n      - uses: pypa/gh-action-pypi-publish@master\n",
+    "steps-not-a-list": ("on: push\njobs:\n  a:\n    runs-on: x\n    steps: nope\n  b:\n    steps:\n"
+                         "      - uses: pypa/gh-action-pypi-publish\n"),
+    "step-is-a-string": ("on: [push]\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - just a string\n"
+                         "      - uses: pypa/gh-action-pypi-publish@v1.4.2\n        with: {attestations: false}\n"),
+    "odd-permissions": ("on: {push: {tags: v*}}\npermissions: [a]\njobs:\n  b:\n    permissions: 7\n"
+                        "    runs-on: ubuntu-latest\n    steps:\n      - run: python -m build\n"
+                        "      - uses: pypa/gh-action-pypi-publish@release/v1\n"),
+    "empty-values": ("on:\n  push:\n    tags:\n      - '*'\n      - '!v*rc*'\njobs:\n  p:\n    runs-on: ubuntu-latest\n"
+                     "    environment: ''\n    strategy: {matrix: {py: [1]}}\n    steps:\n"
+                     "      - uses: actions/checkout@v4\n        with:\n"
+                     "      - uses: pypa/gh-action-pypi-publish@release/v1\n        with:\n"),
+    "flow-style": ("on: push\njobs: {p: {runs-on: ubuntu-latest, steps: [{uses: actions/checkout@v4}, "
+                   "{run: python -m build}, {uses: pypa/gh-action-pypi-publish@master, with: {attestations: false}}]}}\n"),
+    "merge-key": ("on: push\nx: &c\n  runs-on: ubuntu-latest\njobs:\n  p:\n    <<: *c\n    steps:\n"
+                  "      - uses: actions/checkout@v4\n      - uses: pypa/gh-action-pypi-publish@master\n"),
+}
+FIXERS = ["fix_id_token.py", "fix_action_ref.py", "fix_attestations.py", "fix_tag_overlap.py",
+          "harden_workflow.py", "publisher_values.py"]
+
+
+@pytest.mark.parametrize("name", sorted(ODD_WORKFLOWS))
+def test_every_fixer_survives_odd_workflows(make_repo, name):
+    """Valid YAML in unusual shapes: a fix, a nothing-to-do or a one-line reason; never a traceback."""
+    from wf_helpers import PYPROJECT, run_script
+
+    repo = make_repo(files={WF: ODD_WORKFLOWS[name], "pyproject.toml": PYPROJECT})
+    for script in FIXERS:
+        res = run_script(script, repo.path, "--yes", *(["--offline"] if script == "publisher_values.py" else []))
+        assert "Traceback" not in res.stderr, (script, res.stderr)
+        assert res.returncode in (0, 1, 2), (script, res.returncode)
+        # Whatever was written still reads as YAML.
+        make_yaml().load((repo.path / WF).read_text())
+    settled = (repo.path / WF).read_bytes()
+    # A second round changes nothing: the fixers agree with each other and with themselves.
+    for script in FIXERS[:-1]:
+        res = run_script(script, repo.path, "--yes")
+        assert "Traceback" not in res.stderr, (script, res.stderr)
+        assert (repo.path / WF).read_bytes() == settled, script
