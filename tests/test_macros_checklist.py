@@ -52,3 +52,16 @@ def test_the_schema_block_is_the_schema_file_and_valid_json():
     assert len(schema) == 1
     assert json.loads(schema[0].content)["properties"]["schema"]["const"] == "tp-checklist/1"
     assert any(t.info.strip().startswith("bash") and "--offline" in t.content for t in fences)
+
+
+def test_every_doc_anchor_of_the_registry_exists_in_the_docs():
+    from macros.checklist import DOCS, _heading_re
+
+    for c in CHECKS:
+        if not c.doc or c.doc.startswith("https://"):
+            continue
+        page, _, anchor = c.doc.partition("#")
+        assert (DOCS / page).is_file(), f"{c.id}: docs/{page} does not exist"
+        if anchor:
+            assert _heading_re(anchor).search((DOCS / page).read_text(encoding="utf-8")), \
+                f"{c.id}: docs/{page} has no heading {{ #{anchor} }}"
