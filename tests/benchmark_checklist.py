@@ -32,9 +32,9 @@ LIMIT_RATIO = 3.0
 
 def zizmor_path() -> str:
     sys.path.insert(0, str(ROOT / "scripts"))
-    from tpkit.checks import zizmor_executable
+    from tpkit import zizmor
 
-    exe = zizmor_executable()
+    exe = zizmor.executable()
     if exe is None:
         raise SystemExit("zizmor is not installed (pip install zizmor)")
     return exe

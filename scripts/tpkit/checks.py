@@ -245,7 +245,7 @@ class Context:
 
     # -- zizmor ----------------------------------------------------------
     def start_zizmor(self) -> None:
-        """Start zizmor in the background (or pick up a `prestart_zizmor` run); our own checks run meanwhile."""
+        """Start zizmor in the background (or pick up a `zizmor.prestart` run); our own checks run meanwhile."""
         if self._zizmor is None and "zizmor" not in self._cache:
             self._zizmor = zizmor.start(self.repo.root)
 
@@ -277,15 +277,6 @@ class Context:
         budget = self.budget if self.budget is not None else pypi.DEFAULT_BUDGET
         remaining = max(0.1, budget - (time.monotonic() - started))
         return pypi.fetch_all_sync(urls, budget=remaining, transport=self.transport)
-
-
-def prestart_zizmor(repo: Repo) -> None:
-    """Start zizmor on `repo`'s workflows now; the next `run_checks` on that repository picks the run up."""
-    zizmor.prestart(repo.root)
-
-
-def zizmor_executable() -> str | None:
-    return zizmor.executable()
 
 
 # ---------------------------------------------------------------------------
