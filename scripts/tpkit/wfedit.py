@@ -390,6 +390,8 @@ def job_environment(job: Any) -> str | None:
 
 # -- permissions ---------------------------------------------------------------------
 ID_TOKEN = "id-token"
+MSG_JOB_PERMISSIONS_SCALAR = ("permissions: {value} on a publishing job: replace it with a mapping that "
+                              "lists id-token: write")
 
 
 def set_block_permissions(job: CommentedMap, perms: CommentedMap) -> None:
@@ -438,7 +440,7 @@ def grant_id_token(workflow_data: CommentedMap, job: CommentedMap, comment: str 
     if perms == "write-all":
         return None  # already has it (too much else, which zizmor reports)
     if perms is not None:
-        return f"permissions: {perms} on a publishing job: replace it with a mapping that lists id-token: write"
+        return MSG_JOB_PERMISSIONS_SCALAR.format(value=perms)
     inherited = workflow_data.get("permissions")
     new = CommentedMap()
     if isinstance(inherited, dict):
