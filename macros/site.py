@@ -14,7 +14,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -38,7 +40,7 @@ MSG_NOT_A_FILE = "include_file: {path} is not a readable text file: {why}"
 MSG_OUTSIDE = "include_file: {path} is outside the repository"
 MSG_NO_SUCH_LINE = "include_file: no line of {path} contains {text!r} (asked to highlight it)"
 MSG_NO_SCRIPT = "script: scripts/{name} does not exist (known: {known})"
-MSG_HELP_FAILED = "script_help: `python scripts/{name} --help` {why}"
+MSG_HELP_FAILED = "script: `python scripts/{name}` {why}"
 
 LANGUAGES = {".yml": "yaml", ".yaml": "yaml", ".toml": "toml", ".py": "python", ".json": "json",
              ".cfg": "ini", ".ini": "ini", ".sh": "bash", ".md": "markdown"}
@@ -117,42 +119,54 @@ def _check_script(name: str, root: Path) -> Path:
     return path
 
 
-def _help_cache_key(name: str, root: Path) -> str:
-    """Changes whenever the help could: the script, the shared library it builds its parser with, Python."""
-    digest = hashlib.sha256(sys.version.encode() + b"\0" + name.encode())
+@dataclass
+class ScriptRun:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _run_key(name: str, args: list[str], input_text: str | None, root: Path) -> str:
+    """Changes whenever the output could: the script, the shared library, the arguments and input,
+    Python, and the index URL override (scripts print index links)."""
+    digest = hashlib.sha256("\0".join([sys.version, name, *args, input_text or "",
+                                        os.environ.get("TP_INDEX_URL", "")]).encode())
     for path in [root / SCRIPTS_DIR / name, *sorted((root / SCRIPTS_DIR / "tpkit").glob("*.py"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
 
 
-def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT,
-                     cache_dir: Path | None = None) -> str:
-    """The script's real `--help` output, as the reader will see it.
+def run_script(name: str, args: list[str], *, input_text: str | None = None, root: Path = ROOT,
+               timeout: float = HELP_TIMEOUT, cache_dir: Path | None = None) -> ScriptRun:
+    """`python scripts/<name> <args>` from the repository root, offline, at a fixed terminal width.
 
-    With `cache_dir`, the output is kept there under a key of the script's and tpkit's sources, so
-    rebuilds (`mkdocs serve`) don't start a Python process per script until one of them changes."""
+    With `cache_dir`, a successful run's output is kept under a key of the script's and tpkit's
+    sources (and the arguments), so rebuilds (`mkdocs serve`) don't start a Python process per
+    script until something it depends on changes. Raises SiteError when it does not finish."""
     _check_script(name, root)
-    cached = cache_dir / f"{_help_cache_key(name, root)}.txt" if cache_dir else None
+    cached = cache_dir / f"{_run_key(name, args, input_text, root)}.txt" if cache_dir else None
     if cached and cached.is_file():
-        return cached.read_text(encoding="utf-8")
-    text = _run_help(name, root, timeout)
-    if cached:
+        return ScriptRun(0, cached.read_text(encoding="utf-8"), "")
+    try:
+        res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/{name}", *args], cwd=root, input=input_text,
+                             capture_output=True, text=True, timeout=timeout, env=_help_env())
+    except subprocess.TimeoutExpired:
+        raise SiteError(MSG_HELP_FAILED.format(name=name, why=f"did not finish within {timeout:g}s")) from None
+    if cached and res.returncode == 0:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_text(res.stdout, encoding="utf-8")
             os.replace(tmp, cached)
         except OSError:
             pass  # a read-only checkout still builds, only slower
-    return text
+    return ScriptRun(res.returncode, res.stdout, res.stderr)
 
 
-def _run_help(name: str, root: Path, timeout: float) -> str:
-    try:
-        res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/{name}", "--help"], cwd=root, capture_output=True,
-                             text=True, timeout=timeout, env=_help_env())
-    except subprocess.TimeoutExpired:
-        raise SiteError(MSG_HELP_FAILED.format(name=name, why=f"did not finish within {timeout:g}s")) from None
+def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT,
+                     cache_dir: Path | None = None) -> str:
+    """The script's real `--help` output, as the reader will see it."""
+    res = run_script(name, ["--help"], root=root, timeout=timeout, cache_dir=cache_dir)
     if res.returncode != 0 or not res.stdout.strip():
         first = (res.stderr.strip().splitlines() or ["no output"])[-1]
         raise SiteError(MSG_HELP_FAILED.format(name=name, why=f"exited {res.returncode}: {first}"))
@@ -196,6 +210,11 @@ class BuildStopped(SystemExit):
 def _fail(exc: BadInput):
     log.error(str(exc))
     raise BuildStopped(1)
+
+
+def run_cache_dir() -> Path:
+    """Where scripts' outputs shown on pages are cached between builds."""
+    return cache_root(ROOT) / HELP_CACHE_SUBDIR
 
 
 _BOARDS: dict[int, BadgeBoard] = {}  # the board of each build's macros environment
@@ -243,7 +262,7 @@ def register(env, subject: Subject) -> None:
         wrapper.__doc__ = func.__doc__
         return wrapper
 
-    help_dir = cache_root(ROOT) / HELP_CACHE_SUBDIR
+    help_dir = run_cache_dir()
 
     def cached_help(name: str) -> str:
         if not help_cache:

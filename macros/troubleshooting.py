@@ -6,10 +6,7 @@ matches logs against, so the page and the script cannot drift apart.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from macros.site import ROOT, SCRIPTS_DIR, SiteError, known_scripts, script_link
+from macros.site import ROOT, SiteError, known_scripts, run_cache_dir, run_script, script_link
 from tpkit.diagnose import example_log, render_troubleshooting_markdown as render_cases
 
 RUN_TIMEOUT = 20.0  # seconds for one diagnose.py run at build time
@@ -30,17 +27,12 @@ def render_troubleshooting_markdown(subject, repo_url: str | None = None) -> str
 
 def diagnose_example_output(subject) -> str:
     """The real output of `diagnose.py` on `example_log(subject)`, compared with this site's configuration."""
-    import os
-
     log = example_log(subject)
-    env = {**os.environ, "COLUMNS": "88", "TP_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"}
-    try:
-        subject_args = [f"--{key}={getattr(subject, key)}"  # this site's subject, not the repo's mkdocs.yml
-                        for key in ("project", "owner", "repository", "workflow", "environment", "index")]
-        res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/diagnose.py", "--repo", str(ROOT), *subject_args, "-"],
-                             cwd=ROOT, input=log, capture_output=True, text=True, timeout=RUN_TIMEOUT, env=env)
-    except subprocess.TimeoutExpired:
-        raise SiteError(MSG_RUN_FAILED.format(code="-", why=f"no result within {RUN_TIMEOUT:g}s")) from None
+    subject_args = [f"--{key}={getattr(subject, key)}"  # this site's subject, not the repo's mkdocs.yml
+                    for key in ("project", "owner", "repository", "workflow", "environment", "index")]
+    # Cached between builds until diagnose.py, tpkit or the input change (macros.site.run_script).
+    res = run_script("diagnose.py", ["--repo", str(ROOT), *subject_args, "-"], input_text=log,
+                     timeout=RUN_TIMEOUT, cache_dir=run_cache_dir())
     if res.returncode != 0:
         raise SiteError(MSG_RUN_FAILED.format(code=res.returncode, why=(res.stderr.strip().splitlines() or ["?"])[-1]))
     return res.stdout.rstrip("\n")
