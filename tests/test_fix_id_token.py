@@ -112,3 +112,30 @@ def test_untracked_workflow_gets_a_backup(make_repo):
 
 def test_bad_input(make_repo):
     bad_input_cases(make_repo, SCRIPT)
+
+
+LOCKED = """\
+on:
+  push:
+    tags: ["v[0-9]+.[0-9]+.[0-9]+"]
+permissions:  # for all jobs
+  id-token: write  # OIDC
+
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment: pypi
+    permissions: {}  # locked down
+
+    steps:
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def test_empty_job_permissions_become_a_block_and_comments_stay(make_repo):
+    repo = make_repo(files={WF: LOCKED, "pyproject.toml": PYPROJECT})
+    _, after = assert_fixer_contract(repo.path, SCRIPT, ["id-token-on-publish-job", "id-token-not-elsewhere"])
+    text = after.decode()
+    assert "permissions: {} # for all jobs\n\njobs:\n" in text
+    # The blank line before steps: is still before steps:, the moved comment is on the moved grant.
+    assert "    permissions:     # locked down\n      id-token: write  # OIDC\n\n    steps:\n" in text

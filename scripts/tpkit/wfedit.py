@@ -430,9 +430,12 @@ def grant_id_token(workflow_data: CommentedMap, job: CommentedMap, comment: str 
             return None
         if ID_TOKEN in perms:
             perms[ID_TOKEN] = "write"
+        elif not perms:  # `permissions: {}` becomes a block; the lines after it stay after it
+            new = block_map((ID_TOKEN, "write"))
+            if comment:
+                set_eol_comment(new, ID_TOKEN, comment)
+            replace_value(job, "permissions", new)
         else:
-            if not perms and perms.fa.flow_style():
-                perms.fa.set_block_style()
             insert_key(perms, len(perms), ID_TOKEN, "write")
             if comment and not perms.fa.flow_style():
                 set_eol_comment(perms, ID_TOKEN, comment)
