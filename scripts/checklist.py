@@ -24,7 +24,7 @@ SCRIPTS_DIR = Path(__file__).resolve().parent
 SCHEMA_FILE = SCRIPTS_DIR / "tpkit" / "checklist.schema.json"
 OFFLINE_ENV = "TP_OFFLINE"
 
-MSG_NO_WORKFLOWS = "{root}: no workflow files in .github/workflows (*.yml, *.yaml); nothing to check"
+MSG_NO_WORKFLOWS = "{root}: no workflow files in .github/workflows (expected {path}, *.yml or *.yaml); nothing to check"
 MSG_HEADER = "Trusted Publishing checklist for {project} on {index} ({slug}, {workflow}, environment {environment})"
 MSG_OFFLINE_NOTE = "offline: PyPI was not asked"
 MSG_SUMMARY = "{counts} -> exit {code}"
@@ -154,12 +154,12 @@ def run_checklist(args) -> int:
     from tpkit.repo import Repo
 
     repo = Repo.open(args.repo)
-    if not repo.workflow_paths():
-        raise BadInput(MSG_NO_WORKFLOWS.format(root=repo.root))
     from tpkit.checks import exit_code, run_checks, select_checks
 
     select_checks(args.only)  # an unknown --only is bad usage before anything runs
     subject = resolve_subject(repo, args).subject
+    if not repo.workflow_paths():
+        raise BadInput(MSG_NO_WORKFLOWS.format(root=repo.root, path=subject.workflow_path))
     offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
     results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc)
     if args.json:

@@ -1158,14 +1158,14 @@ def test_tags_cleaned(ctx: Context) -> Outcome:
 # ---------------------------------------------------------------------------
 # TP6xx: local credentials
 # ---------------------------------------------------------------------------
-def pypirc_path(ctx: Context) -> tuple[Path, bool]:
-    """The .pypirc to read and whether it was asked for explicitly (then it must exist)."""
+def pypirc_path(ctx: Context) -> Path:
+    """The .pypirc to read: --pypirc, else $PYPIRC, else ~/.pypirc."""
     if ctx.pypirc is not None:
-        return ctx.pypirc, True
+        return ctx.pypirc
     if ctx.env.get("PYPIRC"):
-        return Path(ctx.env["PYPIRC"]).expanduser(), True
+        return Path(ctx.env["PYPIRC"]).expanduser()
     home = ctx.env.get("HOME") or ctx.env.get("USERPROFILE")
-    return (Path(home) if home else Path.home()) / ".pypirc", False
+    return (Path(home) if home else Path.home()) / ".pypirc"
 
 
 @check("TP601", "no-token-in-pypirc", "No API token in .pypirc",
@@ -1174,12 +1174,10 @@ def pypirc_path(ctx: Context) -> tuple[Path, bool]:
 def no_token_in_pypirc(ctx: Context) -> Outcome:
     from tpkit.pypirc import read_pypirc, token_line  # the one .pypirc reader, shared with scrub_pypirc.py
 
-    path, explicit = pypirc_path(ctx)
+    path = pypirc_path(ctx)
     label = str(path)
-    if not path.exists() and not explicit:
+    if not path.exists() and not path.is_symlink():  # no file, no token (as scrub_pypirc.py: nothing to do)
         return passed(f"{label}: no such file")
-    if not path.exists():
-        read_text(path, label)  # the one-line "no such file" error
     pypirc = read_pypirc(path)
     found = [f"{label}:{f.line}: [{f.section or '(top)'}] " + (f"{f.key} = " if f.key else "# ")
              + f.redacted for f in pypirc.findings]
