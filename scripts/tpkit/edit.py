@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
-from tpkit.errors import CannotFix
+from tpkit.errors import BadInput, CannotFix
 from tpkit.secrets import redact_text
 
 MSG_NOTHING = "nothing to do: {what}"
@@ -42,9 +42,17 @@ class Edit:
 
 
 def read_exact(path: Path) -> str:
-    """The file's text with its line endings untouched (no newline translation)."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return fh.read()
+    """The file's text with its line endings untouched (no newline translation).
+
+    One-line BadInput (not a traceback) when it is binary or not UTF-8.
+    """
+    raw = Path(path).read_bytes()
+    if b"\0" in raw:
+        raise BadInput(f"{path}: binary file, expected text")
+    try:
+        return raw.decode("utf-8")  # a BOM stays as U+FEFF, so it is written back
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
 def unified_diff(edit: Edit) -> str:

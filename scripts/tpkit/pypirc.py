@@ -275,6 +275,8 @@ def read_pypirc(path: Path) -> Pypirc | None:
         return None
     if path.is_dir():
         raise BadInput(f"{path}: is a directory, expected a .pypirc file")
+    if not path.is_file():  # a FIFO with no writer would block the read forever
+        raise BadInput(f"{path}: not a regular file, expected a .pypirc file")
     try:
         raw = path.read_bytes()
     except OSError as exc:
