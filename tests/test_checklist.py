@@ -174,7 +174,7 @@ def test_unparseable_workflow(good_repo, tmp_path):
     assert ".github/workflows/broken.yml" in line and "not valid YAML" in line
 
 
-@pytest.mark.parametrize("kind", ["directory", "binary", "not-ini"])
+@pytest.mark.parametrize("kind", ["missing", "directory", "binary", "not-ini"])
 def test_unreadable_pypirc(good_repo, tmp_path, kind):
     path = tmp_path / "x.pypirc"
     if kind == "directory":

@@ -534,13 +534,14 @@ def test_no_token_in_pypirc(repo_with, tmp_path):
     assert one(repo, "no-token-in-pypirc", env={"PYPIRC": str(home / ".pypirc")}).status == "fail"
 
 
-def test_a_missing_pypirc_holds_no_token(repo_with, tmp_path):
-    r = one(repo_with(), "no-token-in-pypirc", pypirc=tmp_path / "absent.pypirc")
-    assert r.status == "pass" and r.evidence == f"{tmp_path / 'absent.pypirc'}: no such file"
+def test_no_pypirc_at_home_holds_no_token(repo_with, tmp_path):
+    r = one(repo_with(), "no-token-in-pypirc", env={"HOME": str(tmp_path)})
+    assert r.status == "pass" and r.evidence == f"{tmp_path / '.pypirc'}: no such file"
 
 
 @pytest.mark.parametrize("content, message", [
-    ("password = x\n", "not a valid .pypirc"), (b"\x00\x01", "binary file"), ("dir", "is a directory"),
+    (None, "no such file"), ("password = x\n", "not a valid .pypirc"), (b"\x00\x01", "binary file"),
+    ("dir", "is a directory"),
 ])
 def test_unreadable_pypirc_is_bad_input(repo_with, tmp_path, content, message):
     path = tmp_path / "given.pypirc"

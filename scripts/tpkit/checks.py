@@ -1158,14 +1158,14 @@ def test_tags_cleaned(ctx: Context) -> Outcome:
 # ---------------------------------------------------------------------------
 # TP6xx: local credentials
 # ---------------------------------------------------------------------------
-def pypirc_path(ctx: Context) -> Path:
-    """The .pypirc to read: --pypirc, else $PYPIRC, else ~/.pypirc."""
+def pypirc_path(ctx: Context) -> tuple[Path, bool]:
+    """The .pypirc to read (--pypirc, else $PYPIRC, else ~/.pypirc) and whether it was named explicitly."""
     if ctx.pypirc is not None:
-        return ctx.pypirc
+        return ctx.pypirc, True
     if ctx.env.get("PYPIRC"):
-        return Path(ctx.env["PYPIRC"]).expanduser()
+        return Path(ctx.env["PYPIRC"]).expanduser(), True
     home = ctx.env.get("HOME") or ctx.env.get("USERPROFILE")
-    return (Path(home) if home else Path.home()) / ".pypirc"
+    return (Path(home) if home else Path.home()) / ".pypirc", False
 
 
 @check("TP601", "no-token-in-pypirc", "No API token in .pypirc",
@@ -1174,9 +1174,11 @@ def pypirc_path(ctx: Context) -> Path:
 def no_token_in_pypirc(ctx: Context) -> Outcome:
     from tpkit.pypirc import read_pypirc, token_line  # the one .pypirc reader, shared with scrub_pypirc.py
 
-    path = pypirc_path(ctx)
+    path, explicit = pypirc_path(ctx)
     label = str(path)
-    if not path.exists() and not path.is_symlink():  # no file, no token (as scrub_pypirc.py: nothing to do)
+    if not path.exists() and not path.is_symlink():
+        if explicit:  # a path the user named and that is not there is a typo, not a clean machine
+            read_text(path, label)  # the one-line "no such file" error
         return passed(f"{label}: no such file")
     pypirc = read_pypirc(path)
     found = [f"{label}:{f.line}: [{f.section or '(top)'}] " + (f"{f.key} = " if f.key else "# ")
