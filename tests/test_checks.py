@@ -765,3 +765,23 @@ def test_zizmor_says_which_workflow_it_could_not_audit(repo_with):
     only_odd = repo_with(release=None, testpypi=None, files={".github/workflows/odd.yml": "on: 42\njobs: {}\n"})
     r = one(only_odd, "zizmor")
     assert r.status == "warn" and r.evidence.startswith("zizmor failed (exit 3): .github/workflows/odd.yml")
+
+
+@pytest.mark.parametrize("body", [[], "text", None, 42, {"info": None, "releases": [], "urls": "x"},
+                                  {"info": {"version": 3}, "urls": [{"filename": 5}, "x"]}])
+def test_odd_pypi_answers_never_crash(repo_with, body):
+    def handler(request):
+        return httpx.Response(200, json=body)
+    results = run_checks(repo_with(tags=("v1.2.3",)), SUBJECT, offline=False, env={},
+                         transport=httpx.MockTransport(handler),
+                         only=["project-exists", "provenance-matches-publisher", "tags-on-pypi"])
+    for r in results:
+        assert r.status in ("pass", "skip", "fail"), r
+    if not isinstance(body, dict):
+        assert all(r.status == "skip" and "unexpected JSON" in r.evidence for r in results)
+
+
+def test_odd_provenance_answers_count_as_no_provenance(repo_with):
+    odd = {"attestation_bundles": [{"publisher": "GitHub"}, 7, {"publisher": None}]}
+    r = online(repo_with(), "provenance-matches-publisher", mock_pypi(project_doc(), odd))
+    assert r.status == "fail" and "no provenance" in r.evidence

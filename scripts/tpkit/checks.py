@@ -264,11 +264,12 @@ class Context:
     # -- PyPI --------------------------------------------------------------
     def pypi_project(self) -> Any:
         """The project's JSON document as a `Fetched` (one request, shared by every PyPI check)."""
-        return self.cached("pypi_project", lambda: self._fetch([self.subject.json_url])[0])
+        return self.cached("pypi_project", lambda: _expect_object(self._fetch([self.subject.json_url])[0]))
 
     def provenance(self, version: str, filenames: list[str]) -> list[Any]:
         key = f"provenance:{version}"
-        return self.cached(key, lambda: self._fetch([self.subject.provenance_url(version, f) for f in filenames]))
+        return self.cached(key, lambda: [_expect_object(f) for f in self._fetch(
+            [self.subject.provenance_url(version, name) for name in filenames])])
 
     def _fetch(self, urls: list[str]) -> list[Any]:
         from tpkit import pypi  # httpx is imported only when PyPI is asked (keeps --offline fast)
@@ -277,6 +278,13 @@ class Context:
         budget = self.budget if self.budget is not None else pypi.DEFAULT_BUDGET
         remaining = max(0.1, budget - (time.monotonic() - started))
         return pypi.fetch_all_sync(urls, budget=remaining, transport=self.transport)
+
+
+def _expect_object(fetched: Any) -> Any:
+    """An answer whose JSON is not an object (PyPI's documents all are) counts as no answer."""
+    if fetched.error is None and not isinstance(fetched.data, dict):
+        fetched.error, fetched.data = f"unexpected JSON ({type(fetched.data).__name__}, not an object)", None
+    return fetched
 
 
 # ---------------------------------------------------------------------------
@@ -1117,7 +1125,8 @@ def tags_on_pypi(ctx: Context) -> Outcome:
         return skipped("no release tags yet")
     on_pypi = {str(v) for v in (_tag_version(k) for k in releases) if v is not None}
     missing = [t.name for t in tags if (v := _tag_version(t.name)) is not None and str(v) not in on_pypi]
-    latest = _tag_version(str((fetched.data.get("info") or {}).get("version", "")))
+    info = fetched.data.get("info") if isinstance(fetched.data.get("info"), dict) else {}
+    latest = _tag_version(str(info.get("version", "")))
     versions = [v for v in (_tag_version(t.name) for t in tags) if v is not None]
     newest = max(versions) if versions else None
     bad = []
@@ -1216,17 +1225,19 @@ def project_exists(ctx: Context) -> Outcome:
                       f"(it passes after the first trusted upload)")
     if not fetched.ok:
         return skipped(f"{s.index_name} did not answer: {fetched.error}")
-    info = (fetched.data or {}).get("info") or {}
+    info = fetched.data.get("info") if isinstance(fetched.data.get("info"), dict) else {}
     return passed(f"{s.project_url} (latest {info.get('version', '?')})")
 
 
 def _latest_files(data: dict) -> tuple[str | None, list[str]]:
-    info = data.get("info") or {}
+    info = data.get("info") if isinstance(data.get("info"), dict) else {}
     version = info.get("version")
     files = data.get("urls")
+    releases = data.get("releases") if isinstance(data.get("releases"), dict) else {}
     if not isinstance(files, list) or not files:
-        files = (data.get("releases") or {}).get(version) or []
-    names = [f["filename"] for f in files if isinstance(f, dict) and f.get("filename") and not f.get("yanked")]
+        files = releases.get(version) or [] if isinstance(version, str) else []
+    names = [f["filename"] for f in files if isinstance(f, dict) and isinstance(f.get("filename"), str)
+             and f["filename"] and not f.get("yanked")]
     return (str(version) if version else None), names
 
 
@@ -1253,8 +1264,9 @@ def provenance_matches(ctx: Context) -> Outcome:
         if not fetched.ok:
             unknown.append(f"{name}: {fetched.error}")
             continue
-        publishers = [b.get("publisher") or {} for b in (fetched.data or {}).get("attestation_bundles") or []
-                      if isinstance(b, dict)]
+        bundles = fetched.data.get("attestation_bundles")
+        publishers = [b["publisher"] for b in (bundles if isinstance(bundles, list) else [])
+                      if isinstance(b, dict) and isinstance(b.get("publisher"), dict)]
         if not publishers:
             missing.append(name)
             continue
