@@ -75,6 +75,8 @@ MSG_CLEAN_NOTHING = "nothing to do: no test tags locally{remote}"
 MSG_CLEAN_PLAN = "plan: delete {where}"
 MSG_CLEANED = "deleted {where}"
 MSG_DRY_RUN = "dry run: nothing changed"
+MSG_BAD_WAIT = "--wait SECONDS must be 0 or more"
+MSG_BAD_POLL = "--poll SECONDS must be more than 0"
 
 
 def build_parser():
@@ -193,9 +195,9 @@ def wait_for(subject, indexes: list[str], version: str, seconds: float, poll: fl
 def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
     args = build_parser().parse_args(argv)
     if args.wait is not None and args.wait < 0:
-        raise BadInput("--wait SECONDS must be 0 or more")
+        raise BadInput(MSG_BAD_WAIT)
     if args.poll <= 0:
-        raise BadInput("--poll SECONDS must be more than 0")
+        raise BadInput(MSG_BAD_POLL)
     repo = Repo.open(args.repo)
     if args.tag:
         check_tag_name(repo, args.tag)

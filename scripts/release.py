@@ -80,6 +80,8 @@ MSG_DONE_ALREADY = "nothing to do: {tag} is released from HEAD and on origin"
 MSG_PUSH_FAILED = "push failed; the commit and tag are local"
 MSG_RELEASED = "released {tag}: pushed {branch} and {tag}; the workflow runs at {url}"
 MSG_DRY_RUN = "dry run: nothing changed"
+MSG_NO_CHANGELOG = "no {name}: nothing to move"
+MSG_BAD_DATE = "--date {value!r} is not a date in the form YYYY-MM-DD"
 
 
 def build_parser():
@@ -109,7 +111,17 @@ def parse_date(raw: str | None) -> str:
     try:
         return datetime.date.fromisoformat(raw).isoformat()
     except ValueError:
-        raise BadInput(f"--date {raw!r} is not a date in the form YYYY-MM-DD") from None
+        raise BadInput(MSG_BAD_DATE.format(value=raw)) from None
+
+
+def same_version(a: str | None, b: str) -> bool:
+    """Equal as PEP 440 versions (1.3.0-rc1 is 1.3.0rc1); an unparseable one equals only itself."""
+    if a is None:
+        return False
+    try:
+        return Version(a) == Version(b)
+    except InvalidVersion:
+        return a == b
 
 
 def set_pyproject_version(text: str, version: str, where: str) -> str:
@@ -192,7 +204,7 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
     if tag in local:
         if local[tag] != repo.head:
             raise CannotFix(MSG_TAG_ELSEWHERE.format(tag=tag, commit=local[tag][:12]))
-        if built.kind == "static" and built.version != version:
+        if built.kind == "static" and not same_version(built.version, version):
             raise CannotFix(MSG_MISMATCH.format(tag=tag, built=built.version))
         missing = ([] if tag in origin_tags(repo) else [tag]) + \
                   ([] if remote_branch_sha(repo, branch) == repo.head else [branch])
@@ -215,11 +227,11 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
     # The version the build will produce must be the tag's.
     edits: list[Edit] = []
     if built.kind == "static":
-        if built.version != version:
+        if not same_version(built.version, version):
             new_pp = set_pyproject_version(pp_text, version, built.detail or "[project].version")
             edits.append(Edit(pp_path, pp_text, new_pp, PYPROJECT))
             after = build_version(parse_pyproject(new_pp, str(pp_path)))
-            if after.version != version:
+            if not same_version(after.version, version):
                 raise CannotFix(MSG_MISMATCH.format(tag=tag, built=after.version))
     elif built.kind == "from-tags":
         info(MSG_FROM_TAGS.format(tool=built.detail, tag=tag))
@@ -250,7 +262,7 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
         if update.text != cl_text:
             edits.append(Edit(cl_path, cl_text, update.text, CHANGELOG))
     else:
-        info(f"no {CHANGELOG}: nothing to move")
+        info(MSG_NO_CHANGELOG.format(name=CHANGELOG))
 
     for e in edits:
         out(unified_diff(e).rstrip("\n"))
