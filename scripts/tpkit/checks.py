@@ -1067,8 +1067,6 @@ def _tag_version(name: str) -> Any:
        "the tag's version (versions derived from git tags, e.g. setuptools-scm or hatch-vcs, are accepted).",
        fix_script="release.py")
 def tag_matches_version(ctx: Context) -> Outcome:
-    from tpkit.pyproject import build_version, parse_pyproject
-
     wf, tags = _release_tags(ctx)
     if wf is None:
         return skipped("no workflow publishes to PyPI (see TP102)")
@@ -1076,6 +1074,8 @@ def tag_matches_version(ctx: Context) -> Outcome:
         return skipped(f"{wf.filename} does not run on tag pushes (see TP103)")
     if not tags:
         return skipped(f"no release tags matching {wf.filename}'s trigger yet")
+    from tpkit.pyproject import build_version, parse_pyproject  # here: no TOML parser without release tags
+
     texts = ctx.repo.show_many([(t.commit, "pyproject.toml") for t in tags])
     bad, notes, ok = [], [], []
     for tag, text in zip(tags, texts):
@@ -1181,14 +1181,14 @@ def pypirc_path(ctx: Context) -> tuple[Path, bool]:
        "`~/.pypirc` (or `$PYPIRC`, or `--pypirc`) holds no PyPI or TestPyPI API token (`pypi-…`).",
        fix_script="scrub_pypirc.py")
 def no_token_in_pypirc(ctx: Context) -> Outcome:
-    from tpkit.pypirc import read_pypirc, token_line  # the one .pypirc reader, shared with scrub_pypirc.py
-
     path, explicit = pypirc_path(ctx)
     label = str(path)
     if not path.exists() and not path.is_symlink():
         if explicit:  # a path the user named and that is not there is a typo, not a clean machine
             read_text(path, label)  # the one-line "no such file" error
         return passed(f"{label}: no such file")
+    from tpkit.pypirc import read_pypirc, token_line  # the one .pypirc reader, shared with scrub_pypirc.py
+
     pypirc = read_pypirc(path)
     found = [f"{label}:{f.line}: [{f.section or '(top)'}] " + (f"{f.key} = " if f.key else "# ")
              + f.redacted for f in pypirc.findings]
