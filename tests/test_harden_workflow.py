@@ -195,3 +195,12 @@ def test_comments_between_steps_stay_with_their_steps(make_repo):
     schema = subprocess.run([str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
                              str(repo.path / WF)], capture_output=True, text=True, timeout=120)
     assert schema.returncode == 0, schema.stdout + schema.stderr
+
+
+def test_environment_from_site_config(make_repo):
+    site = ("site_name: x\nextra:\n  tp:\n    project: widget\n    owner: acme\n    repository: widget\n"
+            "    environment: release\n")
+    repo = make_repo(files={WF: seed_text(), "pyproject.toml": PYPROJECT, "mkdocs.yml": site})
+    res = run_script(SCRIPT, repo.path, "--yes")
+    assert res.returncode == 0, res.stderr
+    assert b"    environment:\n      name: release\n" in file_bytes(repo.path)
