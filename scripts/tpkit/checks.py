@@ -625,7 +625,8 @@ def publish_action_ref(ctx: Context) -> Outcome:
                     good.append(f"{where}: @{ref[:12]}… # {comment.split()[0]}")
             elif (version := _action_version(ref)) is not None and len(ref.split(".")) == 3:
                 if version < MIN_ACTION_VERSION:
-                    bad.append(f"{where}: @{ref} is older than v1.11 (no attestations; old OIDC exchange); "
+                    no_tp = " and, before v1.8, no Trusted Publishing at all" if version < (1, 8, 0) else ""
+                    bad.append(f"{where}: @{ref} is older than v1.11 (no attestations{no_tp}); "
                                f"use @{RECOMMENDED_REF}")
                 else:
                     notes.append(f"{where}: @{ref} is a fixed tag; @{RECOMMENDED_REF} or a SHA pin gets fixes")
