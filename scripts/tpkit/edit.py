@@ -46,7 +46,10 @@ def read_exact(path: Path) -> str:
 
     One-line BadInput (not a traceback) when it is binary or not UTF-8.
     """
-    raw = Path(path).read_bytes()
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:  # permission denied, a directory, gone meanwhile...
+        raise BadInput(f"{path}: cannot read: {exc.strerror or exc}") from None
     if b"\0" in raw:
         raise BadInput(f"{path}: binary file, expected text")
     try:
