@@ -8,6 +8,7 @@ file name of the workflow that uploads, and the environment of its publish job.
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
@@ -28,8 +29,9 @@ detected); a differing value is marked `<-- differs`. Then the link: the
 project's publishing settings, or the pending-publisher page when the project
 is not on the index yet (`--pending`, or found out online unless `--offline`).
 
-This script reads only; it never changes a file (--dry-run and --yes are
-accepted for uniformity with the other scripts and change nothing).
+TP_OFFLINE=1 is the same as --offline. This script reads only; it never
+changes a file (--dry-run and --yes are accepted for uniformity with the other
+scripts and change nothing).
 
 exit: 0 all values match, 1 a value differs, 2 bad input"""
 
@@ -48,6 +50,7 @@ MSG_NO_ENV = "(none)"
 MSG_UNKNOWN = "(unknown)"
 MSG_NO_INDEX_WORKFLOW = "no workflow publishes to {index}"
 
+OFFLINE_ENV = "TP_OFFLINE"  # TP_OFFLINE=1: same as --offline, like the other scripts
 FIELDS = ("PyPI Project Name", "Owner", "Repository name", "Workflow name", "Environment name")
 
 
@@ -164,6 +167,7 @@ def main(argv: Sequence[str] | None = None, *, transport: Any = None) -> int:
     parser.add_argument("--offline", action="store_true",
                         help="do not ask the index whether the project exists (link its publishing settings)")
     args = parser.parse_args(argv)
+    offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
     repo = Repo.open(args.repo)
     subject, sources = configured_subject(repo, args)
     workflows = target_workflows(repo, None)
@@ -174,7 +178,7 @@ def main(argv: Sequence[str] | None = None, *, transport: Any = None) -> int:
         sub = subject.for_index(table.index)
         for line in render_table(table, subject):
             out(line)
-        out(link_line(sub, args.pending, args.offline, transport))
+        out(link_line(sub, args.pending, offline, transport))
         out()
         differing += table.differences
         if table.differences and sub.index_name not in indexes:

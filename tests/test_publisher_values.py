@@ -107,6 +107,7 @@ def test_online_check_picks_the_link(repo, capsys, monkeypatch, code, expect):
         return httpx.Response(code, text="no")
 
     monkeypatch.chdir(repo.path)
+    monkeypatch.delenv("TP_OFFLINE", raising=False)
     rc = main(["--workflow", "release.yml"], transport=httpx.MockTransport(answer))
     out = capsys.readouterr().out
     assert rc == 0
@@ -133,3 +134,15 @@ def test_bad_input(make_repo, tmp_path):
     none = make_repo(files={"pyproject.toml": PYPROJECT})
     res = run_script(SCRIPT, none.path, "--offline")
     assert res.returncode == 2 and "no workflow uses pypa/gh-action-pypi-publish" in res.stderr
+
+
+def test_tp_offline_env_is_offline(repo, capsys, monkeypatch):
+    from publisher_values import main
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("asked the index although TP_OFFLINE=1")
+
+    monkeypatch.chdir(repo.path)
+    monkeypatch.setenv("TP_OFFLINE", "1")
+    assert main([], transport=httpx.MockTransport(refuse)) == 0
+    assert "Enter them at https://pypi.org/manage/project/widget/settings/publishing/" in capsys.readouterr().out
