@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from ruamel.yaml.comments import CommentedMap
 
 from wf_helpers import ROOT, SEED, WF, seed_text
@@ -234,3 +235,26 @@ def test_every_fixer_survives_odd_workflows(make_repo, name):
         res = run_script(script, repo.path, "--yes")
         assert "Traceback" not in res.stderr, (script, res.stderr)
         assert (repo.path / WF).read_bytes() == settled, script
+
+
+_ALL_PATHS = {name: [p for _, p in _paths(name)] for name in ("seed", "release", "testpypi", "four")}
+
+
+@settings(max_examples=60, deadline=None)  # each example renders a whole workflow; 60 cover the files well
+@given(data=st.data(), name=st.sampled_from(sorted(_ALL_PATHS)))
+def test_changing_several_scalars_changes_exactly_their_lines(tmp_path_factory, data, name):
+    paths = data.draw(st.lists(st.sampled_from(_ALL_PATHS[name]), min_size=1, max_size=5, unique=True))
+    we = editor(tmp_path_factory.mktemp("w"), SAMPLES[name])
+    lines = set()
+    for n, path in enumerate(paths):
+        node = we.data
+        for key in path[:-1]:
+            node = node[key]
+        lines.add(we.workflow.line(node, path[-1]))
+        node[path[-1]] = f"CHANGED{n}"
+    new = we.render()
+    old_lines, new_lines = we.old.splitlines(keepends=True), new.splitlines(keepends=True)
+    assert len(old_lines) == len(new_lines)
+    differing = {i + 1 for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b}
+    assert differing == lines
+    assert plain(make_yaml().load(new)) == plain(we.data)
