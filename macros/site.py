@@ -130,10 +130,25 @@ def _run_key(name: str, args: list[str], input_text: str | None, root: Path) -> 
     """Changes whenever the output could: the script, the shared library, the arguments and input,
     Python, and the index URL override (scripts print index links)."""
     digest = hashlib.sha256("\0".join([sys.version, name, *args, input_text or "",
-                                        os.environ.get("TP_INDEX_URL", "")]).encode())
-    for path in [root / SCRIPTS_DIR / name, *sorted((root / SCRIPTS_DIR / "tpkit").glob("*.py"))]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+                                        os.environ.get("TP_INDEX_URL", ""), _library_digest(root)]).encode())
+    digest.update((root / SCRIPTS_DIR / name).read_bytes())
     return digest.hexdigest()[:32]
+
+
+_LIBRARY_DIGESTS: dict[tuple, str] = {}
+
+
+def _library_digest(root: Path) -> str:
+    """Digest of tpkit's sources; read again only when a file's size or mtime changed."""
+    files = sorted((root / SCRIPTS_DIR / "tpkit").glob("*.py"))
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    if stamp not in _LIBRARY_DIGESTS:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        _LIBRARY_DIGESTS.clear()
+        _LIBRARY_DIGESTS[stamp] = digest.hexdigest()
+    return _LIBRARY_DIGESTS[stamp]
 
 
 def run_script(name: str, args: list[str], *, input_text: str | None = None, root: Path = ROOT,
