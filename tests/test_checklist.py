@@ -86,6 +86,11 @@ def test_failing_repository_exits_1_and_names_the_fix(make_repo, tmp_path):
     assert {"id-token-not-elsewhere", "separate-build-publish", "publish-environment", "zizmor/unpinned-uses"} <= failing
 
 
+def test_json_schema_is_a_valid_draft_2020_12_schema():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert SCHEMA["properties"]["schema"]["const"] == "tp-checklist/1"
+
+
 def test_json_schema_rejects_what_it_should():
     good = {"schema": "tp-checklist/1", "repo": "/r", "offline": True,
             "subject": {"project": "p", "owner": "o", "repository": "r", "workflow": "release.yml",
