@@ -111,7 +111,8 @@ _PY_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (\d+\.\d+)$")
 def python_versions(info: dict[str, Any]) -> str | None:
     """Supported Pythons from the trove classifiers, else `requires_python`."""
     found = set()
-    for c in info.get("classifiers") or []:
+    classifiers = info.get("classifiers")
+    for c in classifiers if isinstance(classifiers, list) else []:
         m = _PY_CLASSIFIER.match(c) if isinstance(c, str) else None
         if m:
             found.add(m.group(1))
@@ -129,7 +130,7 @@ def _release_date(data: dict[str, Any], version: str) -> str | None:
         releases = data.get("releases")
         files = releases.get(version) if isinstance(releases, dict) else None
     times = []
-    for f in files or []:
+    for f in files if isinstance(files, list) else []:
         stamp = f.get("upload_time_iso_8601") or f.get("upload_time") if isinstance(f, dict) else None
         if isinstance(stamp, str):
             try:
@@ -149,8 +150,11 @@ def parse_project_json(data: Any, project: str, index_name: str) -> ProjectInfo:
         Version(version)
     except InvalidVersion:
         return ProjectInfo(project, index_name, state=UNAVAILABLE, reason=f"unexpected JSON (version {version!r})")
-    return ProjectInfo(project, index_name, version=version, python=python_versions(info),
-                       released=_release_date(data, version))
+    try:
+        return ProjectInfo(project, index_name, version=version, python=python_versions(info),
+                           released=_release_date(data, version))
+    except (TypeError, ValueError, AttributeError) as exc:  # any other odd shape: say so, never crash the build
+        return ProjectInfo(project, index_name, state=UNAVAILABLE, reason=f"unexpected JSON ({type(exc).__name__})")
 
 
 # -- the disk cache --------------------------------------------------------

@@ -209,6 +209,14 @@ def script_link(name: str, repo_url: str, root: Path = ROOT) -> str:
     return f"[`scripts/{name}`]({script_url(name, repo_url, root)})"
 
 
+def pages_url(subject: Subject) -> str:
+    """The GitHub Pages address of the subject's repository (a user site lives at the root)."""
+    host = f"https://{subject.owner.lower()}.github.io"
+    if subject.repository.lower() == f"{subject.owner.lower()}.github.io":
+        return host + "/"
+    return f"{host}/{subject.repository}/"
+
+
 def publisher_table(subject: Subject, index: str | None = None) -> str:
     """The 'Add a new publisher' form values as a Markdown table."""
     rows = ["| Field | Value |", "| --- | --- |"]
@@ -264,6 +272,10 @@ def register(env, subject: Subject) -> None:
     except BadInput as exc:  # one line naming the key, as for the rest of extra.tp
         raise PluginError(str(exc)) from None
     repo_url = env.conf.get("repo_url") or subject.repo_url
+    if not env.conf.get("site_url"):
+        # Where docs.yml publishes the site. MkDocs needs it for the 404 page (served at any depth,
+        # its links must carry the Pages sub-path) and the sitemap.
+        env.conf["site_url"] = pages_url(subject)
     board = BadgeBoard([subject], settings, BadgeCache(default_cache_dir(ROOT)), offline=offline_requested())
     help_cache: dict[str, str] = {}
 

@@ -249,3 +249,15 @@ def test_board_with_a_fresh_cache_or_offline_renders_at_once(cache, tmp_path):
     offline = BadgeBoard([SUBJECT], BadgeSettings(), None, offline=True)
     offline.start()
     assert ">offline</text>" in offline.slot(SUBJECT, tmp_path / "index.html")
+
+
+@pytest.mark.parametrize("data", [
+    {"info": {"version": "1.0", "classifiers": 1}},
+    {"info": {"version": "1.0", "classifiers": [None, 3]}, "urls": 5, "releases": []},
+    {"info": {"version": "1.0"}, "urls": [{"upload_time_iso_8601": "not a date"}, 7]},
+    {"info": {"version": "1.0", "requires_python": 3.11}, "urls": None, "releases": {"1.0": "x"}},
+])
+def test_odd_json_shapes_never_raise(data):
+    info = parse_project_json(data, "widget", "PyPI")
+    assert info.ok and info.version == "1.0"
+    assert "<svg" in render_badges(info)

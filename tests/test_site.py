@@ -262,6 +262,7 @@ def test_site_built_for_another_project_names_only_that_project(tmp_path):
     for value in ("acme-widget", "<code>acme</code>", "<code>widget</code>", "<code>publish.yml</code>",
                   "<code>release</code>", "/manage/project/acme-widget/settings/publishing/"):
         assert value in publisher, value
+    assert '<link rel="canonical" href="https://acme.github.io/widget/publisher/">' in publisher  # site_url from tp
     tokens = (site / "tokens" / "index.html").read_text(encoding="utf-8")
     assert "https://github.com/acme/widget/settings/secrets/actions" in tokens
     leftovers = []
