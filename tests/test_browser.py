@@ -61,7 +61,10 @@ def base_url(site):
         yield url
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is started, its event loop counts
+# as running in this thread, so asyncio.run() elsewhere (tpkit.pypi.fetch_all_sync) fails.
+# pytest finalises a module fixture before the worker runs another module's test.
+@pytest.fixture(scope="module")
 def browser():
     reason = chromium_available()
     if reason:
@@ -222,3 +225,4 @@ def test_missing_chromium_skips_locally_and_fails_in_ci(tmp_path, monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         _unavailable(reason)
+
