@@ -41,10 +41,19 @@ def test_every_index_link_is_built_from_the_one_base_url():
     s = subject_from_mapping(VALID)
     base = INDEXES["pypi"]
     links = [s.project_url, s.publishing_url, s.pending_publisher_url, s.token_url, s.two_factor_url,
-             s.json_url, s.upload_url, s.provenance_url("1.0", "my_pkg-1.0.tar.gz")]
+             s.json_url, s.provenance_url("1.0", "my_pkg-1.0.tar.gz")]
     assert all(link.startswith(base + "/") for link in links)
     assert s.publishing_url == base + "/manage/project/my-pkg/settings/publishing/"
     assert s.provenance_url("1.0", "my_pkg-1.0.tar.gz") == base + "/integrity/my-pkg/1.0/my_pkg-1.0.tar.gz/provenance"
+
+
+def test_upload_urls_are_the_real_endpoints(monkeypatch):
+    monkeypatch.delenv("TP_INDEX_URL", raising=False)
+    s = subject_from_mapping(VALID)
+    assert s.upload_url == "https://upload.pypi.org/legacy/"
+    assert s.for_index("testpypi").upload_url == "https://test.pypi.org/legacy/"
+    monkeypatch.setenv("TP_INDEX_URL", "http://127.0.0.1:9")
+    assert s.upload_url == "http://127.0.0.1:9/legacy/"
 
 
 def test_testpypi_switches_every_link(monkeypatch):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tpkit.config import INDEXES, UPLOAD_PATH, load_site_config
+from tpkit.config import UPLOAD_URLS, load_site_config
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -152,7 +152,7 @@ def test_publishing_layout(name, index, site_tp):
     if index == "pypi":
         assert "repository-url" not in inputs
     else:
-        assert inputs["repository-url"] == INDEXES["testpypi"] + UPLOAD_PATH
+        assert inputs["repository-url"] == UPLOAD_URLS["testpypi"]
 
 
 FINAL = ["v0.1.0", "v1.2.3", "v10.20.30", "v2024.1.15"]

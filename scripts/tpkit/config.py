@@ -21,7 +21,12 @@ INDEXES: dict[str, str] = {
     "pypi": "https://pypi.org",
     "testpypi": "https://test.pypi.org",
 }
-# Upload endpoints, derived from the base URL (what `repository-url` must say).
+# Upload endpoints (what the action's `repository-url` says). PyPI uploads go to
+# its own host; a test or mirror index given by TP_INDEX_URL takes uploads at <base>/legacy/.
+UPLOAD_URLS: dict[str, str] = {
+    "pypi": "https://upload.pypi.org/legacy/",
+    "testpypi": "https://test.pypi.org/legacy/",
+}
 UPLOAD_PATH = "/legacy/"
 GITHUB_URL = "https://github.com"
 PYPI_DOCS_URL = "https://docs.pypi.org"
@@ -101,7 +106,9 @@ class Subject:
 
     @property
     def upload_url(self) -> str:
-        return self.index_link(UPLOAD_PATH)
+        if self.index_url_override or os.environ.get(INDEX_URL_ENV):
+            return self.index_link(UPLOAD_PATH)
+        return UPLOAD_URLS[self.index]
 
     @property
     def project_slug(self) -> str:
