@@ -116,9 +116,15 @@ def merge_dump(original: str, base: str, new: str) -> str | None:
         if tag == "equal":
             continue
         if i1 < i2:
-            if i1 not in b2o or i2 - 1 not in b2o:
+            if any(k not in b2o for k in range(i1, i2)):
                 return None
             start, end = b2o[i1], b2o[i2 - 1] + 1
+            # Lines only the original has (e.g. a whitespace-only line ruamel dropped) inside the
+            # replaced range stay, after the new line that stands for the base line they followed.
+            gaps = {k: o[b2o[k] + 1:b2o[k + 1]] for k in range(i1, i2 - 1) if b2o[k + 1] > b2o[k] + 1}
+            if gaps:
+                hunks.append((start, end, _keep_gaps(b[i1:i2], n[j1:j2], {k - i1: v for k, v in gaps.items()})))
+                continue
         else:
             start = anchor(i1)
             if start is None:
@@ -139,6 +145,32 @@ def merge_dump(original: str, base: str, new: str) -> str | None:
         if not line.endswith("\n"):
             result[i] = line + "\n"
     return "".join(result)
+
+
+def _keep_gaps(base: list[str], new: list[str], gaps: dict[int, list[str]]) -> list[str]:
+    """`new` with each `gaps[k]` placed after the new line paired with base line k."""
+    if len(base) == len(new):
+        pairs = {k: k for k in range(len(base))}
+    else:
+        def key(line: str) -> str:
+            return line.split(":", 1)[0].strip()
+
+        pairs = {}
+        sm = SequenceMatcher(None, [key(x) for x in base], [key(x) for x in new], autojunk=False)
+        for tag, a1, a2, b1, b2 in sm.get_opcodes():
+            if tag in ("equal", "replace"):
+                for t in range(min(a2 - a1, b2 - b1)):
+                    pairs[a1 + t] = b1 + t
+    after: dict[int, list[str]] = {}
+    for k, lines in sorted(gaps.items()):
+        # An unpaired base line: its gap follows the nearest paired line before it (or leads).
+        m = max((pairs[x] for x in range(k + 1) if x in pairs), default=-1)
+        after.setdefault(m, []).extend(lines)
+    result = list(after.get(-1, []))
+    for m, line in enumerate(new):
+        result.append(line)
+        result.extend(after.get(m, []))
+    return result
 
 
 def plain(node: Any) -> Any:
