@@ -64,6 +64,7 @@ def _recorder_plugin(out: list[dict]):
                 "title": page.title,
                 "source": Path(page.file.abs_src_path).read_text(encoding="utf-8"),
                 "markdown": rendered,
+                "site_url": config.get("site_url") or "",
             })
             return markdown
 
@@ -105,6 +106,15 @@ class Build:
     @property
     def site(self) -> Path:
         return self.dest / "site"
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is published under ("/" without site_url), ending with "/"."""
+        from urllib.parse import urlsplit
+
+        site_url = self.pages[0].get("site_url", "") if self.pages else ""
+        path = urlsplit(site_url).path or "/"
+        return path if path.endswith("/") else path + "/"
 
     def page(self, src_path: str) -> dict | None:
         return next((p for p in self.pages if p["src_path"] == src_path), None)

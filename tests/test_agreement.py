@@ -193,27 +193,34 @@ def test_build_log_has_no_warnings(site):
     assert not warnings, warnings
 
 
-def _internal_target(page: str, url: str) -> tuple[str, str] | None:
-    """(site-relative file, fragment) for a link that stays on the site, else None."""
+def _internal_target(page: str, url: str, base_path: str = "/") -> tuple[str, str] | None:
+    """(site-relative file, fragment) for a link that stays on the site, else None.
+
+    A root-relative link ("/x/...") is on the site only under the path the site is published
+    at (site_url's path, base_path); anything else under "/" resolves to a missing file.
+    """
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith("//"):
         return None
     if not parts.path and not parts.fragment:
         return None
-    target = urljoin("/" + page, parts.path) if parts.path else "/" + page
+    path = parts.path
+    if path.startswith("/"):
+        path = "/" + path[len(base_path):] if path.startswith(base_path) else "/../outside-the-site" + path
+    target = urljoin("/" + page, path) if path else "/" + page
     target = unquote(target).lstrip("/")
     if target == "" or target.endswith("/"):
         target += "index.html"
     return target, unquote(parts.fragment)
 
 
-def broken_links(site_dir: Path, html_pages: dict) -> tuple[int, list[str]]:
+def broken_links(site_dir: Path, html_pages: dict, base_path: str = "/") -> tuple[int, list[str]]:
     """(internal links checked, the broken ones) over every page of a built site."""
     broken = []
     checked = 0
     for page, parsed in html_pages.items():
         for where, url in parsed.links:
-            resolved = _internal_target(page, url)
+            resolved = _internal_target(page, url, base_path)
             if resolved is None:
                 continue
             target, fragment = resolved
@@ -229,7 +236,7 @@ def broken_links(site_dir: Path, html_pages: dict) -> tuple[int, list[str]]:
 
 
 def test_every_internal_link_and_anchor_resolves(site, html_pages):
-    checked, broken = broken_links(site.site, html_pages)
+    checked, broken = broken_links(site.site, html_pages, site.base_path)
     assert checked, "no internal links found: the HTML parser is broken"
     assert not broken, "\n".join(broken)
 
@@ -254,8 +261,7 @@ def test_no_root_relative_links(site, html_pages):
     """The site is published under a sub-path (GitHub Pages: https://<owner>.github.io/<repository>/),
     so a link starting with "/" leaves it. MkDocs writes such links into 404.html when site_url is unset;
     with site_url set they carry its sub-path (404.html is served at any depth, so they must)."""
-    sitemap = (site.site / "sitemap.xml").read_text(encoding="utf-8")
-    base = urlsplit(re.search(r"<loc>([^<]+)</loc>", sitemap).group(1)).path
+    base = site.base_path
     rooted = [f"{page}: {where}={url!r}" for page, parsed in html_pages.items() for where, url in parsed.links
               if url.startswith("/") and not url.startswith("//") and not url.startswith(base)]
     assert not rooted, "links that only work at the server's root:\n" + "\n".join(rooted[:20])
@@ -272,4 +278,14 @@ def test_no_root_relative_links(site, html_pages):
 ])
 def test_internal_target(page, url, expected):
     assert _internal_target(page, url) == expected
+
+
+@pytest.mark.parametrize("page, url, expected", [
+    ("404.html", "/guide/assets/x.css", ("assets/x.css", "")),
+    ("404.html", "/guide/workflow/#key", ("workflow/index.html", "key")),
+    ("404.html", "/assets/x.css", ("outside-the-site/assets/x.css", "")),
+    ("a/index.html", "../b/", ("b/index.html", "")),
+])
+def test_internal_target_under_a_published_sub_path(page, url, expected):
+    assert _internal_target(page, url, "/guide/") == expected
 
