@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS_DIR = "scripts"
 HELP_TIMEOUT = 20.0  # seconds for one `script --help`
 HELP_CACHE_SUBDIR = "tp-help"
+# Scripts run for a page: offline, and at a fixed width that fits the page's code blocks (and is the
+# same on every machine that builds the site).
+RUN_ENV = {"COLUMNS": "80", "TP_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"}
 
 log = logging.getLogger("mkdocs.plugins.tp.site")
 
@@ -130,7 +133,8 @@ def _run_key(name: str, args: list[str], input_text: str | None, root: Path) -> 
     """Changes whenever the output could: the script, the shared library, the arguments and input,
     Python, and the index URL override (scripts print index links)."""
     digest = hashlib.sha256("\0".join([sys.version, name, *args, input_text or "",
-                                        os.environ.get("TP_INDEX_URL", ""), _library_digest(root)]).encode())
+                                        os.environ.get("TP_INDEX_URL", ""), repr(sorted(RUN_ENV.items())),
+                                        _library_digest(root)]).encode())
     digest.update((root / SCRIPTS_DIR / name).read_bytes())
     return digest.hexdigest()[:32]
 
@@ -190,7 +194,7 @@ def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT
 
 def _help_env() -> dict[str, str]:
     # A fixed width, so the help text is the same on every machine that builds the site.
-    return {**os.environ, "COLUMNS": "88", "TP_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"}
+    return {**os.environ, **RUN_ENV}
 
 
 def script_help(name: str, root: Path = ROOT, cache_dir: Path | None = None) -> str:
