@@ -312,12 +312,22 @@ def page_fences(build: Build) -> list[PageFence]:
 
 
 def unique_ids(items: list[PageFence]) -> list[str]:
-    seen: dict[str, int] = {}
-    ids = []
+    """Test ids; blocks sharing a source line (one macro's output) are told apart by their
+    title, else by their line in the rendered Markdown (`@md<line>`)."""
+    counts: dict[str, int] = {}
     for item in items:
-        n = seen.get(item.id, 0) + 1
-        seen[item.id] = n
-        ids.append(item.id if n == 1 else f"{item.id}#{n}")
+        counts[item.id] = counts.get(item.id, 0) + 1
+    ids, seen = [], set()
+    for item in items:
+        name = item.id
+        if counts[name] > 1:
+            name += f"[{item.fence.title}]" if item.fence.title else f"@md{item.fence.line}"
+        base, n = name, 1
+        while name in seen:
+            n += 1
+            name = f"{base}#{n}"
+        seen.add(name)
+        ids.append(name)
     return ids
 
 
