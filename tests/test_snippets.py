@@ -114,6 +114,66 @@ def check_mermaid(text: str) -> None:
     assert kind in MERMAID_TYPES, f"mermaid diagram type {kind!r} is not one mermaid knows"
 
 
+PS_CLOSERS = {"(": ")", "{": "}", "[": "]"}
+
+
+def check_powershell(text: str) -> None:
+    """PowerShell has no parser here: check what a parser would reject first, strings and brackets.
+
+    Quotes ('…' with '' escapes, "…" with backtick escapes, here-strings @'…'@ / @"…"@),
+    comments (# to end of line, <# … #>) and (), {}, [] nesting outside strings and comments.
+    """
+    assert text.strip(), "empty PowerShell block"
+    stack: list[tuple[str, int]] = []
+    i, line, n = 0, 1, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif text.startswith(("@'", '@"'), i) and text[i + 2:i + 3] == "\n":
+            end = text.find("\n" + text[i + 1] + "@", i + 2)
+            assert end >= 0, f"line {line}: here-string never closed"
+            line += text.count("\n", i, end + 1)
+            i = end + 3
+            continue
+        elif c == "'" or c == '"':
+            j = i + 1
+            while j < n:
+                if c == '"' and text[j] == "`":
+                    j += 2
+                    continue
+                if text[j] == c:
+                    if text[j + 1:j + 2] == c:  # doubled quote: an escaped quote
+                        j += 2
+                        continue
+                    break
+                j += 1
+            assert j < n, f"line {line}: string {text[i:i + 20]!r}… never closed"
+            line += text.count("\n", i, j)
+            i = j + 1
+            continue
+        elif text.startswith("<#", i):
+            end = text.find("#>", i + 2)
+            assert end >= 0, f"line {line}: <# comment never closed"
+            line += text.count("\n", i, end)
+            i = end + 2
+            continue
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif c == "`":  # escape: the next character is literal
+            i += 2
+            continue
+        elif c in PS_CLOSERS:
+            stack.append((c, line))
+        elif c in PS_CLOSERS.values():
+            assert stack and PS_CLOSERS[stack[-1][0]] == c, f"line {line}: unexpected {c!r}"
+            stack.pop()
+        i += 1
+    assert not stack, f"line {stack[-1][1]}: {stack[-1][0]!r} never closed"
+
+
 def check_diff(text: str) -> None:
     for n, line in enumerate(text.rstrip("\n").split("\n"), 1):
         assert line == "" or line[0] in " +-@\\" or line.startswith(("diff ", "index ")), \
@@ -130,6 +190,7 @@ CHECKERS = {
     "pycon": check_pycon,
     "json": check_json,
     "diff": check_diff,
+    "powershell": check_powershell, "pwsh": check_powershell, "ps1": check_powershell,
     "text": check_text,
     "mermaid": check_mermaid,
 }
@@ -332,6 +393,9 @@ jobs:
     ("mermaid", "sequenceDiagrm\n  A->>B: hi"),
     ("text", "\n"),
     ("diff", "+a\nplain line"),
+    ("powershell", 'Remove-Item "$env:USERPROFILE\\.pypirc'),
+    ("powershell", "if ($a) { Write-Host 'x' "),
+    ("powershell", "Get-Item (Join-Path $HOME '.pypirc'))"),
     ("rust", "fn main() {}"),
     ("", "no language"),
 ])
@@ -351,6 +415,9 @@ def test_checkers_reject_broken_blocks(lang, text):
     ("json", '{"a": 1}'),
     ("mermaid", "%% comment\nsequenceDiagram\n  A->>B: hi\n"),
     ("diff", "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"),
+    ("powershell", "notepad $env:USERPROFILE\\.pypirc\n"),
+    ("powershell", "# a comment with ( and '\nif (Test-Path \"$HOME\\.pypirc\") { Write-Host \"it's `\"here`\"\" }\n"),
+    ("powershell", "$s = @'\nit's ( raw\n'@\n<# block ( #>\nWrite-Host 'don''t'\n"),
 ])
 def test_checkers_accept_valid_blocks(lang, text):
     check_block(Fence(line=1, lang=lang, info=lang, content=text))
