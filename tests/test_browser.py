@@ -17,7 +17,7 @@ from contextlib import ExitStack
 import pytest
 
 from _browser import CHROMIUM, chromium_available, launch_chromium, serve, visit
-from _rendered import ROOT, build_site, shared_build
+from _rendered import ROOT, build_site, parse_html, shared_build
 from local_pypi import MockPyPI, project_json
 
 pytestmark = pytest.mark.browser
@@ -102,11 +102,14 @@ def test_page_loads_cleanly_from_the_local_server_only(page_src, site, base_url,
         assert v.page_errors == [], "uncaught page errors"
 
         p = v.page
+        built = parse_html(site.site / page["dest_path"]).code_blocks
+        expected_code = sum(1 for b in built if "mermaid" not in b["classes"].split())
         code_blocks = p.locator(".md-content .highlight pre > code").count()
+        assert code_blocks == expected_code, f"the page shows {code_blocks} of its {expected_code} code blocks"
         copy_buttons = p.locator('.md-content button.md-code__button[data-md-type="copy"]').count()
         assert copy_buttons >= code_blocks, f"{code_blocks} code blocks but {copy_buttons} copy buttons"
 
-        if p.locator(".md-content .mermaid").count():
+        if len(built) > expected_code:  # the page has a mermaid diagram
             diagram = p.locator(".md-content .mermaid svg").first
             diagram.wait_for(state="visible")
             box = diagram.bounding_box()
