@@ -384,6 +384,10 @@ class WorkflowEdit:
                 merged = None
         if merged is None:
             merged = new
+            # ruamel's dump drops a leading `---` document marker: keep the user's.
+            first = self.text.split("\n", 1)[0]
+            if first.rstrip() == "---" and not merged.startswith("---"):
+                merged = first + "\n" + merged
         if merged == self.text:
             return self.old
         return merged.replace("\n", self.newline) if self.newline != "\n" else merged
