@@ -335,7 +335,9 @@ def render_badges(info: ProjectInfo) -> str:
         value = info.state
         why = f"{index} data for {info.project} is {value}: {info.reason}"
         parts = [render_badge(label, value, COLOR_MISSING, why) for label in (index, "python", "released")]
-    return f'<span class="tp-badges" data-project="{html.escape(info.project)}">' + " ".join(parts) + "</span>"
+    why = "" if info.ok else f' title="{html.escape(f"{index} data for {info.project} is {info.state}: {info.reason}")}"'
+    return (f'<span class="tp-badges" data-project="{html.escape(info.project)}"{why}>'
+            + " ".join(parts) + "</span>")
 
 
 @dataclass

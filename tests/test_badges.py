@@ -105,6 +105,7 @@ def test_every_failure_is_unavailable_with_its_reason_and_nothing_cached(cache, 
     html = render_badges(info)
     assert html.count(">unavailable</text>") == 3
     assert reason.split()[0] in re.search(r"<title>([^<]*)</title>", html).group(1)
+    assert reason.split()[0] in re.search(r'<span class="tp-badges"[^>]* title="([^"]*)"', html).group(1)
 
 
 def test_timeout_is_unavailable(cache):
