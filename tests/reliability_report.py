@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = ["test_edit.py", "test_pypi.py", "test_secrets.py", "test_scrub_pypirc_props.py", "test_wfedit_props.py",
           "test_release_props.py", "test_bad_input.py", "test_no_leak.py", "test_checklist_faults.py",
-          "test_badges_faults.py"]
+          "test_badges_faults.py", "test_concurrent_fixers.py"]
 
 
 def main() -> int:
