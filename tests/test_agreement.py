@@ -132,6 +132,17 @@ def test_every_error_on_the_troubleshooting_page_is_recognised(site):
     assert not unrecognised, f"error texts diagnose() does not recognise: {unrecognised}"
 
 
+def test_each_error_block_is_diagnosed_as_the_case_it_illustrates(site):
+    """diagnose() puts first (most specific) the case whose exact text the block shows."""
+    wrong = []
+    for pf in troubleshooting_error_blocks(site):
+        shown_as = {m.id for m in MESSAGES if m.example.strip() and m.example.strip() in pf.fence.content}
+        matched = [m.id for m in diagnose(pf.fence.content).matches]
+        if not shown_as or not matched or matched[0] not in shown_as or not shown_as <= set(matched):
+            wrong.append(f"{pf.id}: shows {sorted(shown_as)}, diagnosed as {matched}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_every_known_error_is_on_the_troubleshooting_page(site):
     shown = "\n".join(pf.fence.content for pf in troubleshooting_error_blocks(site))
     missing = [m.id for m in MESSAGES if m.example.strip() not in shown]
