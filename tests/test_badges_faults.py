@@ -86,7 +86,7 @@ pypi_like = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=max(100, settings.default.max_examples // 2))
+@settings(max_examples=max(100, settings.default.max_examples // 4))
 @given(st.one_of(json_values, pypi_like))
 def test_any_json_is_parsed_without_exception(data):
     info = parse_project_json(data, "widget", "PyPI")

@@ -54,8 +54,11 @@ def leaks(text: str) -> bool:
 def cases():
     out = []
     for script in SCRIPTS:
-        for how in ("home", "env"):
-            for mode in MODES:
+        # $PYPIRC matters only to the scripts that read a .pypirc; the others run once, with $HOME.
+        reads_pypirc = "{pypirc}" in SPECS.get(script, DEFAULT_SPEC).args
+        for how in ("home", "env") if reads_pypirc else ("home",):
+            has_json = '"--json"' in (ROOT / "scripts" / script).read_text()
+            for mode in MODES if has_json else [m for m in MODES if m != "json"]:
                 out.append(pytest.param(script, how, mode, id=f"{script}-{how}-{mode}"))
     return out
 
@@ -89,10 +92,6 @@ def test_token_never_leaks(tmp_path, script, how, mode):
         args = [a for a in args if a != "--yes"]
         args.append("--dry-run")
     elif mode == "json":
-        help_text = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--help"],
-                                   capture_output=True, text=True, timeout=60).stdout
-        if "--json" not in help_text:
-            pytest.skip(f"{script} has no --json")
         args.append("--json")
     env = env_for(home)
     env["TWINE_PASSWORD"] = TOKEN

@@ -98,7 +98,8 @@ def test_all_faults_at_once_share_one_budget(server):
     assert time.monotonic() - started < budget + SLACK
     assert [r.url for r in results] == urls
     for fault, r in zip(FaultServer.FAULTS, results):
-        assert_clear(r, EXPECTED[fault].replace(f"within {TIMEOUT:g}s", f"within {timeout:g}s"))
+        # On a loaded machine a silent server may hit the per-request timeout or the shared budget first.
+        assert_clear(r, "no answer within" if fault in ("hang", "drip", "drip-headers") else EXPECTED[fault])
     assert_clear(results[-2], "connection failed")
     healthy = results[-1]
     assert healthy.ok and healthy.data["info"]["version"] == "1.2.0" and healthy.etag == '"abc"'

@@ -230,7 +230,7 @@ def test_scrub_keeps_every_other_byte(generated):
     count(examples=1, inputs=1, bytes_checked=len(text.encode()), bytes_lost=0)
 
 
-@settings(max_examples=max(20, settings.default.max_examples // 10))
+@settings(max_examples=max(20, settings.default.max_examples // 20))
 @given(pypirc_files(), st.sampled_from([0o600, 0o644, 0o640]))
 def test_scrub_script_end_to_end(generated, file_mode):
     """The script itself on a real file: same result, token never printed, backup redacted and private."""

@@ -45,7 +45,7 @@ SCHEMA = json.loads((Path(check_jsonschema.__file__).parent / "builtin_schemas" 
                      / "github-workflows.json").read_text())
 VALIDATOR = jsonschema.validators.validator_for(SCHEMA)(SCHEMA)
 SUBJECT = Subject(project="widget", owner="acme", repository="widget")
-EXAMPLES = max(15, settings.default.max_examples // 10)  # ruamel round trips are slow: 200 per editor in CI
+EXAMPLES = max(15, settings.default.max_examples // 20)  # ruamel round trips are slow: 100 per editor in CI
 
 
 # -- generating workflows ----------------------------------------------------------
