@@ -28,6 +28,16 @@ UPLOAD_URLS: dict[str, str] = {
     "testpypi": "https://test.pypi.org/legacy/",
 }
 UPLOAD_PATH = "/legacy/"
+
+
+def index_host(index: str) -> str:
+    """`test.pypi.org` for "testpypi": the host part of the index's base URL."""
+    return INDEXES[index].split("://", 1)[1].rstrip("/")
+
+
+def index_of_url(url: str) -> str:
+    """Which index a URL (e.g. the action's `repository-url`) points at; PyPI unless it names TestPyPI."""
+    return "testpypi" if index_host("testpypi") in url else "pypi"
 GITHUB_URL = "https://github.com"
 PYPI_DOCS_URL = "https://docs.pypi.org"
 # Overrides the base URL of the configured index, e.g. a local test server.
@@ -103,6 +113,10 @@ class Subject:
         if index not in INDEXES:
             raise BadInput(f"unknown index {index!r}; use one of: {', '.join(INDEXES)}")
         return replace(self, index=index)
+
+    @property
+    def testpypi_host(self) -> str:
+        return index_host("testpypi")
 
     @property
     def upload_url(self) -> str:

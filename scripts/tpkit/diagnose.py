@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from tpkit.config import UPLOAD_URLS, index_host
+
 # Where a case is explained on PyPI's own documentation (path on docs.pypi.org).
 TROUBLESHOOTING_DOC = "/trusted-publishers/troubleshooting/"
 
@@ -160,7 +162,7 @@ MESSAGES: list[Message] = [
         cause=("`repository-url` points at a host that does not offer Trusted Publishing (a typo, a private "
                "index), or the index answered that it has Trusted Publishing disabled."),
         fix=("Leave `repository-url` out for PyPI; for TestPyPI set it to the index's upload URL "
-             "(`https://test.pypi.org/legacy/`)."),
+             f"(`{UPLOAD_URLS['testpypi']}`)."),
         source=ACTION,
     ),
     Message(
@@ -453,7 +455,7 @@ def publisher_from_claims(claims: dict[str, str | None], index: str | None = Non
                            notes=notes)
 
 
-_TESTPYPI_RE = re.compile(r"\btest\.pypi\.org\b", re.IGNORECASE)
+_TESTPYPI_RE = re.compile(r"\b" + re.escape(index_host("testpypi")) + r"\b", re.IGNORECASE)
 _PYPI_RE = re.compile(r"upload\.pypi\.org|(?<![\w.-])pypi\.org/(?:legacy|_/oidc|manage|project|simple)", re.IGNORECASE)
 
 

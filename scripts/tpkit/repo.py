@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from tpkit.config import index_of_url
 from tpkit.errors import BadInput
 
 if TYPE_CHECKING:  # ruamel is imported when a workflow is loaded round-trip, not before (start-up time)
@@ -77,7 +78,7 @@ class PublishStep:
     def target_index(self) -> str:
         """'testpypi' when `repository-url` points at TestPyPI, else 'pypi'."""
         url = str(self.inputs.get("repository-url") or self.inputs.get("repository_url") or "")
-        return "testpypi" if "test.pypi.org" in url else "pypi"
+        return index_of_url(url)
 
 
 @dataclass
