@@ -170,6 +170,12 @@ def split_job(we: WorkflowEdit, job_id: str, artifact: str) -> list[str]:
     publish_steps.append(download)
     for s in steps[first:]:
         publish_steps.append(s)
+    # Comments ruamel keeps on the old sequence move with the steps they follow.
+    for i, entry in list(steps.ca.items.items()):
+        if isinstance(i, int) and i >= first:
+            publish_steps.ca.items[i - first + 1] = entry
+    if getattr(steps.ca, "end", None):  # comment lines after the last step (e.g. at the end of the file)
+        put_trailing(publish_steps, len(publish_steps) - 1, "".join(tok.value for tok in steps.ca.end if tok))
     replace_value(job, "steps", publish_steps)
     for key in BUILD_ONLY_KEYS:
         if key in job:

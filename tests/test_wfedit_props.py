@@ -293,8 +293,6 @@ def test_generator_makes_valid_workflows():
     inner()
 
 
-@pytest.mark.xfail(reason="bug (reported): harden_workflow drops a comment that follows the publish job's last step "
-                          "when it splits build and publish", strict=False)
 def test_harden_keeps_comment_after_last_step():
     text = ("name: Release\non:\n  push:\n    tags: [\"*\"]\njobs:\n  pypi-publish:\n    runs-on: ubuntu-latest\n"
             "    steps:\n      - uses: actions/checkout@v4\n      - run: python -m build\n"
