@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from tpkit.cli import info, make_parser, out, resolve_subject, run
-from tpkit.edit import MSG_DECLINED, MSG_NO_TTY, confirm
+from tpkit.edit import may_proceed
 from tpkit.errors import BadInput, CannotFix
 from tpkit.pyproject import build_version, read_pyproject
 from tpkit.releases import index_versions
@@ -74,7 +74,6 @@ MSG_CANNOT_WAIT = "--wait needs to know the version that is uploaded; the tag {t
 MSG_CLEAN_NOTHING = "nothing to do: no test tags locally{remote}"
 MSG_CLEAN_PLAN = "plan: delete {where}"
 MSG_CLEANED = "deleted {where}"
-MSG_DRY_RUN = "dry run: nothing changed"
 MSG_BAD_WAIT = "--wait SECONDS must be 0 or more"
 MSG_BAD_POLL = "--poll SECONDS must be more than 0"
 
@@ -95,19 +94,7 @@ def build_parser():
 
 def ask(args, question: str) -> int | None:
     """None to go on; an exit code to stop with."""
-    if args.dry_run:
-        info(MSG_DRY_RUN)
-        return 0
-    if args.yes:
-        return None
-    answer = confirm(question)
-    if answer is None:
-        info(MSG_NO_TTY)
-        return 1
-    if not answer:
-        info(MSG_DECLINED)
-        return 1
-    return None
+    return may_proceed(question, yes=args.yes, dry_run=args.dry_run)
 
 
 def check_tag_name(repo: Repo, tag: str) -> None:

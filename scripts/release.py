@@ -37,7 +37,7 @@ from packaging.version import InvalidVersion, Version
 
 from tpkit.changelog import CHANGELOG, release_changelog
 from tpkit.cli import info, make_parser, out, resolve_subject, run
-from tpkit.edit import MSG_DECLINED, MSG_NO_TTY, Edit, confirm, read_exact, unified_diff, write_atomic
+from tpkit.edit import Edit, may_proceed, read_exact, unified_diff, write_atomic
 from tpkit.errors import BadInput, CannotFix
 from tpkit.pyproject import build_version, parse_pyproject
 from tpkit.releases import index_versions
@@ -79,7 +79,6 @@ MSG_RESUME = "tag {tag} is already at HEAD but not everything is on origin: push
 MSG_DONE_ALREADY = "nothing to do: {tag} is released from HEAD and on origin"
 MSG_PUSH_FAILED = "push failed; the commit and tag are local"
 MSG_RELEASED = "released {tag}: pushed {branch} and {tag}; the workflow runs at {url}"
-MSG_DRY_RUN = "dry run: nothing changed"
 MSG_NO_CHANGELOG = "no {name}: nothing to move"
 MSG_BAD_DATE = "--date {value!r} is not a date in the form YYYY-MM-DD"
 
@@ -166,19 +165,7 @@ def push(repo: Repo, branch: str, tag: str) -> None:
 
 def ask(args, question: str) -> int | None:
     """None to go on; an exit code to stop with."""
-    if args.dry_run:
-        info(MSG_DRY_RUN)
-        return 0
-    if args.yes:
-        return None
-    answer = confirm(question)
-    if answer is None:
-        info(MSG_NO_TTY)
-        return 1
-    if not answer:
-        info(MSG_DECLINED)
-        return 1
-    return None
+    return may_proceed(question, yes=args.yes, dry_run=args.dry_run)
 
 
 def main(argv: Sequence[str] | None = None, *, transport=None) -> int:

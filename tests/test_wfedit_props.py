@@ -19,14 +19,12 @@ For each fixer and example:
 from __future__ import annotations
 
 import json
-import subprocess
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 import check_jsonschema
 import jsonschema
-import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 

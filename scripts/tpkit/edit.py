@@ -24,6 +24,7 @@ from tpkit.secrets import redact_text
 MSG_NOTHING = "nothing to do: {what}"
 MSG_NO_TTY = "not applied: no terminal to confirm; re-run with --yes to apply, or --dry-run to only see the diff"
 MSG_DECLINED = "not applied: declined"
+MSG_DRY_RUN = "dry run: nothing changed"
 MSG_CHANGED_UNDER_US = "{path}: changed by something else while editing; nothing written, re-run to apply to the new content"
 BACKUP_SUFFIX = ".bak"
 
@@ -79,6 +80,25 @@ def confirm(question: str, stdin: TextIO | None = None) -> bool | None:
     return answer in ("y", "yes")
 
 
+def may_proceed(question: str, *, yes: bool, dry_run: bool, stdin: TextIO | None = None) -> int | None:
+    """None to go on with a change; else the exit code to stop with (0 dry run, 1 not confirmed)."""
+    from tpkit.cli import info
+
+    if dry_run:
+        info(MSG_DRY_RUN)
+        return 0
+    if yes:
+        return None
+    answer = confirm(question, stdin)
+    if answer is None:
+        info(MSG_NO_TTY)
+        return 1
+    if not answer:
+        info(MSG_DECLINED)
+        return 1
+    return None
+
+
 def apply_edits(edits: list[Edit], *, yes: bool, dry_run: bool, what: str,
                 write: Callable[[str], None] | None = None, stdin: TextIO | None = None) -> int:
     """Show, confirm and apply. Returns the exit code (0 applied or nothing to do, 1 not applied)."""
@@ -91,17 +111,9 @@ def apply_edits(edits: list[Edit], *, yes: bool, dry_run: bool, what: str,
         return 0
     for e in pending:
         write(unified_diff(e).rstrip("\n"))
-    if dry_run:
-        info("dry run: nothing changed")
-        return 0
-    if not yes:
-        ok = confirm(f"Apply this change to {len(pending)} file(s)?", stdin)
-        if ok is None:
-            info(MSG_NO_TTY)
-            return 1
-        if not ok:
-            info(MSG_DECLINED)
-            return 1
+    stop = may_proceed(f"Apply this change to {len(pending)} file(s)?", yes=yes, dry_run=dry_run, stdin=stdin)
+    if stop is not None:
+        return stop
     for e in pending:
         write_atomic(e)
         info(f"updated {e.label or e.path}" + (f" (backup: {backup_path(e.path).name})" if e.backup else ""))
