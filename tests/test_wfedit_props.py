@@ -253,8 +253,6 @@ def check_fixer(name: str, sandbox: Sandbox, text: str, keep: list[str]) -> None
     for block in keep if name != "harden_workflow" else []:  # harden pins the actions of every job
         assert block in new, f"unrelated lines changed:\n{block}"
     lost = full_line_comments(text) - full_line_comments(new)
-    if name == "harden_workflow":  # known bug, see test_harden_keeps_comment_after_last_step
-        lost.pop("# end of file", None)
     assert not lost, f"comments lost: {list(lost)}"
     again, _ = sandbox.fix(name, new)
     assert again == new, "not idempotent"
