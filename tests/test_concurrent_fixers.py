@@ -9,7 +9,6 @@ processes together; the final file must be exactly one of: A's fix, B's fix, or 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys

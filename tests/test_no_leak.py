@@ -12,8 +12,6 @@ backup is redacted and owner-only (0600).
 from __future__ import annotations
 
 import json
-import os
-import stat
 import subprocess
 import sys
 from pathlib import Path

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import configparser
 import io
-import os
 import stat
-import sys
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
