@@ -153,6 +153,14 @@ class Workflow:
         return f"{self.relpath}:{n}" if n else self.relpath
 
 
+def yaml_error(relpath: str, exc: Exception) -> BadInput:
+    """One line naming the file, the line and the problem (ruamel's and PyYAML's errors alike)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f":{mark.line + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return BadInput(f"{relpath}{where}: not valid YAML: {problem}")
+
+
 def load_workflow_text(text: str, path: Path, relpath: str) -> Workflow:
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import YAMLError
@@ -160,10 +168,7 @@ def load_workflow_text(text: str, path: Path, relpath: str) -> Workflow:
     try:
         data = make_yaml().load(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise BadInput(f"{relpath}{where}: not valid YAML: {problem}") from None
+        raise yaml_error(relpath, exc) from None
     if data is None:
         raise BadInput(f"{relpath}: empty workflow file")
     if not isinstance(data, CommentedMap):
@@ -275,10 +280,7 @@ def load_workflow_for_reading(text: str, path: Path, relpath: str) -> Workflow:
     try:
         root = pyyaml.compose(text, Loader=loader_class)
     except pyyaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise BadInput(f"{relpath}{where}: not valid YAML: {problem}") from None
+        raise yaml_error(relpath, exc) from None
     if root is None:
         raise BadInput(f"{relpath}: empty workflow file")
     if not isinstance(root, pyyaml.MappingNode):
