@@ -7,7 +7,12 @@ Chromium beside its output.)
 
 Builds, interleaved and repeated (median of --runs):
 
-- bare:      the same pages and theme with bare Material: no macros, no badges;
+- bare:      the same pages, as the reader sees them, with bare Material: the Markdown the macros
+             produce (workflow, --help outputs, tables; recorded from an offline build of the site,
+             badges removed) built with no macros plugin and no badges. The goal is judged on it;
+- as-written: the pages' sources as written, with bare Material: the `[[[ macro() ]]]` calls stay
+             literal text, so these pages lack what the macros put in them (about 40% of the HTML);
+             printed for comparison, it also counts the cost of the included content itself;
 - plugin-only: bare plus the mkdocs-macros plugin itself, without our macros (its own cost);
 - site:      the real site, PyPI answering (a mock on 127.0.0.1, one request per build);
 - offline:   the real site with TP_OFFLINE=1 (no request);
@@ -38,30 +43,49 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from _rendered import build_site  # noqa: E402
 from local_pypi import BlackHole, MockPyPI, project_json  # noqa: E402
 from tpkit.config import load_site_config  # noqa: E402
 
 BUILT_IN = re.compile(r"Documentation built in ([0-9.]+) seconds")
 
 
-def bare_config(folder: Path) -> Path:
-    """The real config with the macros plugin (and so the badges) removed; same pages, theme, extensions."""
-    path = folder / "bare.yml"
+BADGES = re.compile(r'<span class="tp-badges".*?</span></span>|<span class="tp-badges"[^>]*></span>', re.S)
+
+
+def expanded_docs(folder: Path) -> Path:
+    """docs/ with each page replaced by the Markdown the site renders (macros expanded, badges removed)."""
+    built = build_site(folder / "expand")  # offline, `mkdocs build --strict`, records each page's Markdown
+    if not built.ok:
+        raise SystemExit(f"the site did not build:\n{built.log[-2000:]}")
+    docs = folder / "docs-expanded"
+    shutil.copytree(ROOT / "docs", docs)
+    for page in built.pages:
+        (docs / page["src_path"]).write_text(BADGES.sub("", page["markdown"]), encoding="utf-8")
+    return docs
+
+
+def bare_config(folder: Path, docs_dir: Path | None = None, name: str = "bare.yml") -> Path:
+    """The real config with the macros plugin (and so the badges) removed; same theme and extensions.
+
+    With `docs_dir`, the pages come from there (see `expanded_docs`); else the sources as written,
+    whose [[[ macro ]]] calls stay as text (so not strict: links inside them are not links)."""
+    path = folder / name
     path.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
-        f"docs_dir: {ROOT / 'docs'}\n"
+        f"docs_dir: {docs_dir or ROOT / 'docs'}\n"
         f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
         "watch: []\n"
-        "strict: false  # the pages' [[[ macro ]]] calls stay as text here\n"
+        f"strict: {'true' if docs_dir else 'false'}\n"
         "plugins:\n  - search\n", encoding="utf-8")
     return path
 
 
-def plugin_only_config(folder: Path) -> Path:
-    """Bare Material plus the mkdocs-macros plugin with no module of ours: the plugin's own cost."""
+def plugin_only_config(folder: Path, docs_dir: Path) -> Path:
+    """Bare (same pages) plus the mkdocs-macros plugin with no module of ours: the plugin's own cost."""
     path = folder / "plugin_only.yml"
     path.write_text(
-        bare_config(folder).read_text(encoding="utf-8").replace("plugins:\n  - search\n", "")
+        bare_config(folder, docs_dir, name="plugin_only_base.yml").read_text(encoding="utf-8").replace("plugins:\n  - search\n", "")
         + "plugins:\n  - search\n  - macros:\n      on_undefined: keep\n"
         "      j2_variable_start_string: '[[['\n      j2_variable_end_string: ']]]'\n"
         "      j2_block_start_string: '[[%'\n      j2_block_end_string: '%]]'\n", encoding="utf-8")
@@ -103,10 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="tp-bench-"))
     base_env = {k: v for k, v in os.environ.items() if k not in ("TP_OFFLINE", "TP_INDEX_URL")}
     base_env.update(NO_MKDOCS_2_WARNING="1", TP_CACHE_DIR=str(tmp / "cache"))
-    bare = bare_config(tmp)
-    plugin_only = plugin_only_config(tmp)
+    expanded = expanded_docs(tmp)
+    bare = bare_config(tmp, expanded)
+    as_written = bare_config(tmp, name="as_written.yml")
+    plugin_only = plugin_only_config(tmp, expanded)
     results: dict[str, list[tuple[float, float]]] = {
-        k: [] for k in ("bare", "plugin-only", "site", "offline", "blackhole")}
+        k: [] for k in ("bare", "as-written", "plugin-only", "site", "offline", "blackhole")}
     try:
         with MockPyPI({project: project_json(project)}, lifetime=3600) as pypi, BlackHole(lifetime=3600) as hole:
             def run_site(name: str, **env: str) -> tuple[float, float]:
@@ -117,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             build(bare, tmp / "bare", base_env)  # warm-up: file system cache, .pyc
             for _ in range(args.runs):
                 results["bare"].append(build(bare, tmp / "bare", base_env))
+                results["as-written"].append(build(as_written, tmp / "as-written", base_env))
                 results["plugin-only"].append(build(plugin_only, tmp / "plugin", base_env))
                 results["site"].append(run_site("site", TP_INDEX_URL=pypi.url))
                 results["offline"].append(run_site("offline", TP_OFFLINE="1"))
