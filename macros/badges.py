@@ -19,10 +19,12 @@ import json
 import logging
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -215,8 +217,11 @@ def offline_requested(env: dict[str, str] | None = None) -> bool:
 
 def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: BadgeCache | None, *,
                    offline: bool = False, transport: "httpx.AsyncBaseTransport | None" = None,
-                   now: float | None = None) -> list[ProjectInfo]:
-    """Badge data for each subject: fresh cache, else one conditional request each, all concurrent."""
+                   now: float | None = None, budget_left: float | None = None) -> list[ProjectInfo]:
+    """Badge data for each subject: fresh cache, else one conditional request each, all concurrent.
+
+    `budget_left`: what is left of `settings.budget` when the budget began earlier (a fetch
+    process started by a build counts from the moment the build asked for it)."""
     started = time.monotonic()
     subjects = list(subjects)
     now = time.time() if now is None else now
@@ -244,7 +249,8 @@ def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: 
                 headers[s.json_url] = conditional
         from tpkit.pypi import fetch_all_sync  # (importing httpx counts against the budget too)
 
-        budget = max(0.05, settings.budget - (time.monotonic() - started))
+        budget = settings.budget if budget_left is None else budget_left
+        budget = max(0.05, budget - (time.monotonic() - started))
         answers = fetch_all_sync(urls, timeout=settings.timeout, budget=budget,
                                  transport=transport, headers=headers)
         for (i, s, entry), got in zip(to_fetch, answers):
@@ -252,6 +258,75 @@ def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: 
                 got.error = f"no answer within the {settings.budget:g}s budget"
             results[i] = _from_answer(got, entry, s, cache, now)
     return [results[i] for i in range(len(subjects))]
+
+
+# -- fetching in a separate process ------------------------------------------
+#
+# A build asks PyPI from a child Python process: the request (and importing httpx) then runs
+# on another CPU instead of taking turns with page rendering for this process's GIL.
+
+FETCH_MARGIN = 1.0  # seconds a build waits past the budget for the process to report
+MSG_CHILD_FAILED = "the fetch process failed ({why})"
+MSG_CHILD_LATE = "the fetch did not finish"
+
+
+def fetch_request(subjects: Iterable[Subject], settings: BadgeSettings, cache: BadgeCache | None,
+                  deadline: float) -> str:
+    """What the fetch process gets as its argument: the subjects, settings, cache folder and deadline (epoch)."""
+    return json.dumps({"subjects": [asdict(s) for s in subjects], "settings": asdict(settings),
+                       "cache": str(cache.folder) if cache else None, "deadline": deadline})
+
+
+def serve_fetch_request(text: str) -> str:
+    """The fetch process's work: a request (see `fetch_request`) in; out, the `ProjectInfo`s as JSON
+    and the seconds from the build's asking (the budget's start) to the answers."""
+    req = json.loads(text)
+    subjects = [Subject(**s) for s in req["subjects"]]
+    settings = BadgeSettings(**req["settings"])
+    cache = BadgeCache(Path(req["cache"])) if req["cache"] else None
+    deadline = float(req["deadline"])
+    infos = fetch_projects(subjects, settings, cache, budget_left=deadline - time.time())
+    seconds = time.time() - (deadline - settings.budget)
+    return json.dumps({"infos": [asdict(i) for i in infos], "seconds": round(seconds, 3)})
+
+
+def start_fetch_process(subjects: list[Subject], settings: BadgeSettings, cache: BadgeCache | None,
+                        deadline: float) -> subprocess.Popen:
+    here = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(here.parent / "scripts"), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    # -P: the script's folder (macros/) is not put on sys.path, so site.py there shadows nothing.
+    return subprocess.Popen([sys.executable, "-P", str(here / "badges.py"),
+                             fetch_request(subjects, settings, cache, deadline)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, text=True)
+
+
+def collect_fetch_process(proc: subprocess.Popen, subjects: list[Subject],
+                          deadline: float) -> tuple[list[ProjectInfo], float | None]:
+    """The process's answer and how long the fetch took, waiting until the deadline (plus a margin)
+    at most; never raises (a failure makes every badge unavailable, saying why)."""
+    def all_unavailable(reason: str) -> tuple[list[ProjectInfo], None]:
+        return [ProjectInfo(s.project, s.index_name, state=UNAVAILABLE, reason=reason) for s in subjects], None
+
+    try:
+        out, err = proc.communicate(timeout=max(0.0, deadline - time.time()) + FETCH_MARGIN)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return all_unavailable(MSG_CHILD_LATE)
+    last = (err.strip().splitlines() or [f"exit status {proc.returncode}"])[-1]
+    if proc.returncode != 0:
+        return all_unavailable(MSG_CHILD_FAILED.format(why=last))
+    try:
+        answer = json.loads(out)
+        infos = [ProjectInfo(**i) for i in answer["infos"]]
+        seconds = float(answer["seconds"])
+    except (ValueError, TypeError, KeyError):
+        return all_unavailable(MSG_CHILD_FAILED.format(why="unreadable answer"))
+    if [(i.project, i.index_name) for i in infos] != [(s.project, s.index_name) for s in subjects]:
+        return all_unavailable(MSG_CHILD_FAILED.format(why="answer for other projects"))
+    return infos, seconds
 
 
 def _from_cache(entry: CacheEntry, s: Subject) -> ProjectInfo:
@@ -344,8 +419,9 @@ def render_badges(info: ProjectInfo) -> str:
 class BadgeBoard:
     """Per build: fetches all projects' data once, and logs each problem once.
 
-    `start()` (called when the site's config is loaded) begins the fetch in a background
-    thread, so waiting for PyPI overlaps with rendering the pages instead of adding to it.
+    `start()` (called when the site's config is loaded) begins the fetch in a separate
+    process (a thread when tests inject a transport), so waiting for PyPI overlaps with
+    rendering the pages instead of adding to it; the budget counts from `start()`.
     A page then gets a placeholder (`slot`), and `fill_pages()` (after the build) waits for
     the data, at most the budget, and writes the badges into the built pages. Without
     `start()`, `html()` fetches on first use and returns the badges directly (tests, scripts).
@@ -358,12 +434,15 @@ class BadgeBoard:
     transport: "httpx.AsyncBaseTransport | None" = None
     _infos: dict[tuple[str, str], ProjectInfo] | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
+    _proc: subprocess.Popen | None = field(default=None, repr=False)
+    _deadline: float = 0.0
+    _started: float = 0.0
     _slots: set[Path] = field(default_factory=set, repr=False)
     seconds: float = 0.0  # time the fetch took
 
     def start(self) -> None:
         """Fetch in the background (nothing to wait for offline or when the cache is fresh)."""
-        if self._infos is not None or self._thread is not None:
+        if self._infos is not None or self._thread is not None or self._proc is not None:
             return
         now = time.time()
         fresh = self.cache is not None and all(
@@ -372,15 +451,25 @@ class BadgeBoard:
         if self.offline or fresh:
             self._load()
             return
-        self._thread = threading.Thread(target=self._load, name="tp-badges", daemon=True)
-        self._thread.start()
+        self._deadline = time.time() + self.settings.budget
+        if self.transport is None:
+            self._proc = start_fetch_process(self.subjects, self.settings, self.cache, self._deadline)
+            self._started = time.monotonic()
+        else:
+            self._thread = threading.Thread(target=self._load, name="tp-badges", daemon=True)
+            self._thread.start()
 
     def _load(self) -> dict[tuple[str, str], ProjectInfo]:
         if self._infos is None:
             started = time.monotonic()
-            infos = fetch_projects(self.subjects, self.settings, self.cache,
-                                   offline=self.offline, transport=self.transport)
-            self.seconds = time.monotonic() - started
+            seconds = None
+            if self._proc is not None:
+                infos, seconds = collect_fetch_process(self._proc, self.subjects, self._deadline)
+                started = self._started  # a failed process: count the wait since start()
+            else:
+                infos = fetch_projects(self.subjects, self.settings, self.cache,
+                                       offline=self.offline, transport=self.transport)
+            self.seconds = seconds if seconds is not None else time.monotonic() - started
             if not self.offline:
                 cached = sum(1 for i in infos if i.from_cache)
                 log.info(MSG_FETCHED_LOG, len(infos), cached, self.seconds, self.settings.budget)
@@ -419,7 +508,7 @@ class BadgeBoard:
 
     def slot(self, subject: Subject, page_file: Path | None) -> str:
         """The badges now if the data is here, else a placeholder that `fill_pages` replaces."""
-        if self._thread is None or page_file is None or self._infos is not None:
+        if (self._thread is None and self._proc is None) or page_file is None or self._infos is not None:
             return self.html(subject)
         self._slots.add(Path(page_file))
         return self.slot_marker(subject)
@@ -443,3 +532,7 @@ class BadgeBoard:
                 rewritten += 1
         self._slots.clear()
         return rewritten
+
+
+if __name__ == "__main__":  # the fetch process (see `start_fetch_process`)
+    sys.stdout.write(serve_fetch_request(sys.argv[1]))

@@ -6,14 +6,16 @@ import asyncio
 import json
 import logging
 import re
+import subprocess
+import sys
 import time
 
 import httpx
 import pytest
 
-from local_pypi import project_json
-from macros.badges import (BadgeBoard, BadgeCache, BadgeSettings, CacheEntry, fetch_projects, offline_requested,
-                           parse_project_json, python_versions, render_badges)
+from local_pypi import BlackHole, MockPyPI, project_json
+from macros.badges import (FETCH_MARGIN, BadgeBoard, BadgeCache, BadgeSettings, CacheEntry, collect_fetch_process,
+                           fetch_projects, offline_requested, parse_project_json, python_versions, render_badges)
 from tpkit.config import Subject
 from tpkit.errors import BadInput
 
@@ -250,6 +252,59 @@ def test_board_with_a_fresh_cache_or_offline_renders_at_once(cache, tmp_path):
     offline = BadgeBoard([SUBJECT], BadgeSettings(), None, offline=True)
     offline.start()
     assert ">offline</text>" in offline.slot(SUBJECT, tmp_path / "index.html")
+
+
+def test_build_board_fetches_in_a_separate_process_that_fills_the_cache(cache, tmp_path):
+    # No injected transport: what a real build does. The request goes to a server on 127.0.0.1.
+    with MockPyPI({"widget": DOC}) as pypi:
+        subject = Subject(project="widget", owner="acme", repository="widget", index_url_override=pypi.url)
+        board = BadgeBoard([subject], BadgeSettings(), cache)
+        board.start()
+        page = tmp_path / "index.html"
+        marker = board.slot(subject, page)
+        assert marker == BadgeBoard.slot_marker(subject) and board._proc is not None
+        page.write_text(f"<p>{marker}</p>", encoding="utf-8")
+        assert board.fill_pages() == 1
+        assert [path for path, _ in pypi.requests] == ["/pypi/widget/json"]
+    assert ">1.4.2</text>" in page.read_text(encoding="utf-8")
+    assert cache.get(subject.json_url).data == DOC  # written by the fetch process, read by the next build
+
+
+def test_process_budget_counts_from_start_not_from_the_process_start_up(cache):
+    with BlackHole() as hole:
+        subject = Subject(project="widget", owner="acme", repository="widget", index_url_override=hole.url)
+        board = BadgeBoard([subject], BadgeSettings(budget=0.6), cache)
+        started = time.monotonic()
+        board.start()
+        time.sleep(1.0)  # the pages take longer than the budget to render: no extra wait after them
+        info = board.info(subject)
+        took = time.monotonic() - started
+    assert info.state == "unavailable" and "within the 0.6s budget" in info.reason
+    assert 1.0 <= took < 1.6 and 0.5 <= board.seconds < 0.6 + FETCH_MARGIN
+
+
+def _process(code: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("code, reason", [
+    ("import sys; sys.exit('boom: no module named httpx')", "the fetch process failed (boom: no module named httpx)"),
+    ("print('<html>not json</html>')", "the fetch process failed (unreadable answer)"),
+    ("print('{\"infos\": [], \"seconds\": 0.1}')", "the fetch process failed (answer for other projects)"),
+    ("print('{\"infos\": []}')", "the fetch process failed (unreadable answer)"),
+])
+def test_a_failed_fetch_process_makes_the_badges_unavailable_with_its_reason(code, reason):
+    infos, seconds = collect_fetch_process(_process(code), [SUBJECT], deadline=time.time() + 5)
+    assert [(i.state, i.reason) for i in infos] == [("unavailable", reason)] and seconds is None
+
+
+def test_a_fetch_process_that_overruns_is_stopped_at_the_deadline_plus_margin():
+    proc = _process("import time; time.sleep(30)")
+    started = time.monotonic()
+    infos, _ = collect_fetch_process(proc, [SUBJECT], deadline=time.time() + 0.2)
+    assert time.monotonic() - started < 0.2 + FETCH_MARGIN + 0.5
+    assert proc.returncode is not None  # killed, not left behind
+    assert [(i.state, i.reason) for i in infos] == [("unavailable", "the fetch did not finish")]
 
 
 @pytest.mark.parametrize("data", [

@@ -181,7 +181,7 @@ def test_build_with_pypi_black_holed_succeeds_within_the_budget(tmp_path, offlin
     assert res.returncode == 0, res.stderr
     assert hole.accepted >= 1  # the request was really made, and never answered
     fetch = re.search(r"PyPI badges: 1 project\(s\), 0 from cache, in ([0-9.]+)s", res.stderr)
-    # The wait is cut at the budget (plus scheduling slack: the fetch thread shares the CPU with the build).
+    # The fetch is cut at the budget (plus slack for a loaded machine), counted from when the build asked.
     assert fetch and float(fetch.group(1)) <= BUDGET + 1.0, res.stderr
     # The whole build: a normal build plus the budget. The margin grows with the build time because
     # this machine may be shared (tests/benchmark.py measures the same thing precisely).
