@@ -125,7 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     budget = float((extra_tp.get("badges") or {}).get("budget", 2.0))
     project = extra_tp["project"]
     tmp = Path(tempfile.mkdtemp(prefix="tp-bench-"))
-    base_env = {k: v for k, v in os.environ.items() if k not in ("TP_OFFLINE", "TP_INDEX_URL")}
+    # PYTHONDONTWRITEBYTECODE (set on some CI machines) would make every build compile our macros and
+    # tpkit from source again, while MkDocs and Material come precompiled from pip: off, as on a
+    # maintainer's machine, so each variant runs from bytecode after the warm-up.
+    base_env = {k: v for k, v in os.environ.items()
+                if k not in ("TP_OFFLINE", "TP_INDEX_URL", "PYTHONDONTWRITEBYTECODE")}
     base_env.update(NO_MKDOCS_2_WARNING="1", TP_CACHE_DIR=str(tmp / "cache"))
     expanded = expanded_docs(tmp)
     bare = bare_config(tmp, expanded)
