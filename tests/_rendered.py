@@ -71,8 +71,11 @@ def _recorder_plugin(out: list[dict]):
     return RenderedMarkdownRecorder()
 
 
-def _build_in_process(dest: Path, config_file: Path = CONFIG) -> int:
-    """Entry point of the build subprocess: build into dest/site, write dest/pages.json."""
+def _build_in_process(dest: Path, config_file: Path = CONFIG, badge_budget: float | None = None) -> int:
+    """Entry point of the build subprocess: build into dest/site, write dest/pages.json.
+
+    `badge_budget` replaces extra.tp.badges' budget and timeout (a test whose subject is not the
+    budget gives a loaded machine time to answer)."""
     import logging
 
     from mkdocs.commands.build import build
@@ -87,6 +90,9 @@ def _build_in_process(dest: Path, config_file: Path = CONFIG) -> int:
     _enable_warnings()
     cfg = load_config(config_file=str(config_file), site_dir=str(dest / "site"), strict=True)
     cfg.plugins["tp-rendered-markdown-recorder"] = _recorder_plugin(pages)
+    if badge_budget is not None:  # before build(), which runs the plugins' on_config
+        tp = cfg["extra"].setdefault("tp", {})
+        tp["badges"] = {**(tp.get("badges") or {}), "budget": badge_budget, "timeout": badge_budget}
     cfg.plugins.on_startup(command="build", dirty=False)
     try:
         build(cfg, dirty=False)
@@ -137,11 +143,14 @@ def build_env(index_url: str | None = None, cache_dir: Path | None = None) -> di
     return env
 
 
-def build_site(dest: Path, *, index_url: str | None = None, config_file: Path = CONFIG) -> Build:
+def build_site(dest: Path, *, index_url: str | None = None, config_file: Path = CONFIG,
+               badge_budget: float | None = None) -> Build:
     """Build the real site into dest (offline, or badges from index_url); never raises for a failed build."""
     dest.mkdir(parents=True, exist_ok=True)
     env = build_env(index_url, cache_dir=dest / "badge-cache" if index_url else None)
-    res = subprocess.run([sys.executable, __file__, "build", str(dest), str(config_file)], cwd=config_file.parent, env=env,
+    budget = [] if badge_budget is None else [str(badge_budget)]
+    res = subprocess.run([sys.executable, __file__, "build", str(dest), str(config_file), *budget],
+                         cwd=config_file.parent, env=env,
                          capture_output=True, text=True, timeout=600)
     log = res.stdout + res.stderr
     ok = res.returncode == 0 and (dest / PAGES_JSON).exists()
@@ -420,6 +429,7 @@ def console_commands(text: str) -> str:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "build":
-        sys.exit(_build_in_process(Path(sys.argv[2]), Path(sys.argv[3])))
-    sys.exit(f"usage: {sys.argv[0]} build DEST MKDOCS_YML")
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "build":
+        sys.exit(_build_in_process(Path(sys.argv[2]), Path(sys.argv[3]),
+                                   float(sys.argv[4]) if len(sys.argv) == 5 else None))
+    sys.exit(f"usage: {sys.argv[0]} build DEST MKDOCS_YML [BADGE_BUDGET]")

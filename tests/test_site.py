@@ -228,28 +228,36 @@ def test_every_script_is_linked_and_its_help_shown(offline_build):
 
 @pytest.mark.slow
 def test_build_with_a_mocked_pypi_shows_live_badges_and_caches(tmp_path):
+    # A generous budget: this is about the data and the cache (the budget has its own test), and the
+    # whole suite runs in parallel, so starting the fetch process may take seconds on a loaded machine.
+    config = site_config(tmp_path, "extra:\n  tp:\n    badges:\n      budget: 30\n      timeout: 30\n")
     with MockPyPI({"mcp-devdiag": project_json("mcp-devdiag", "0.9.1")}) as pypi:
-        res, _, site = build(tmp_path, TP_INDEX_URL=pypi.url)
+        res, _, site = build(tmp_path, config, cwd=config.parent, TP_INDEX_URL=pypi.url)
         assert res.returncode == 0, res.stderr
         index = (site / "index.html").read_text(encoding="utf-8")
         assert ">0.9.1</text>" in index and ">3.11 | 3.12 | 3.13</text>" in index and ">2025-03-14</text>" in index
         assert [path for path, _ in pypi.requests] == ["/pypi/mcp-devdiag/json"]
-        res, _, site = build(tmp_path, TP_INDEX_URL=pypi.url)  # a rebuild within the TTL asks nothing
+        res, _, site = build(tmp_path, config, cwd=config.parent, TP_INDEX_URL=pypi.url)  # within the TTL: no request
         assert res.returncode == 0 and len(pypi.requests) == 1
         assert ">0.9.1</text>" in (site / "index.html").read_text(encoding="utf-8")
 
 
-def other_project_site(tmp_path: Path, tp: str) -> Path:
-    """A folder holding a second config that INHERITs the real one, laid out like the repository."""
+def site_config(tmp_path: Path, overrides: str) -> Path:
+    """A folder holding a second config that INHERITs the real one (plus `overrides`, YAML),
+    laid out like the repository."""
     folder = tmp_path / "other"
     (folder / ".github").mkdir(parents=True)
     for name in ("docs", "macros", "overrides", "scripts"):
         (folder / name).symlink_to(ROOT / name)
     (folder / ".github" / "workflows").symlink_to(ROOT / ".github" / "workflows")
     config = folder / "other.yml"
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nrepo_url: https://github.com/acme/widget\n"
-                      f"extra:\n  tp:\n{tp}", encoding="utf-8")
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\n{overrides}", encoding="utf-8")
     return config
+
+
+def other_project_site(tmp_path: Path, tp: str) -> Path:
+    """A config for another project: `tp` is its extra.tp mapping's body (indented YAML)."""
+    return site_config(tmp_path, f"repo_url: https://github.com/acme/widget\nextra:\n  tp:\n{tp}")
 
 
 @pytest.mark.slow
