@@ -48,6 +48,33 @@ def test_old_sha_pin_is_repinned_as_a_sha(make_repo):
     assert b"uses: pypa/gh-action-pypi-publish@ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e # v1.13.0\n" in after
 
 
+def test_known_sha_pin_without_comment_gets_its_version_comment(make_repo):
+    bare = "pypa/gh-action-pypi-publish@76f52bc884231f62b9a034ebfe128415bbaabdfc"
+    text = seed_text().replace("pypa/gh-action-pypi-publish@release/v1", bare)
+    repo = make_repo(files={WF: text, "pyproject.toml": PYPROJECT})
+    assert status(repo.path, "publish-action-ref") == "warn"  # a pin nobody can read the version of
+    dry = run_script(SCRIPT, repo.path, "--dry-run")
+    assert dry.returncode == 0 and file_bytes(repo.path) == text.encode()
+    fixed = run_script(SCRIPT, repo.path, "--yes")
+    assert fixed.returncode == 0, fixed.stderr
+    after = file_bytes(repo.path)
+    assert removed_lines(text.encode(), after) == [f"        uses: {bare}\n".encode()]
+    assert f"        uses: {bare} # v1.12.4\n".encode() in after
+    assert status(repo.path, "publish-action-ref") == "pass"
+    again = run_script(SCRIPT, repo.path, "--yes")
+    assert again.returncode == 0 and "nothing to do" in again.stderr and file_bytes(repo.path) == after
+
+
+def test_unknown_sha_pin_without_comment_is_left_with_a_note(make_repo):
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    text = seed_text().replace("pypa/gh-action-pypi-publish@release/v1", f"pypa/gh-action-pypi-publish@{sha}")
+    repo = make_repo(files={WF: text, "pyproject.toml": PYPROJECT})
+    res = run_script(SCRIPT, repo.path, "--yes")
+    assert res.returncode == 0 and "nothing to do" in res.stderr
+    assert f"{sha} is not a release this script knows" in res.stderr and "# v1.x.y" in res.stderr
+    assert file_bytes(repo.path) == text.encode()
+
+
 def test_pick_one_workflow(make_repo):
     other = ".github/workflows/other.yml"
     text = seed_text().replace("@release/v1", "@master")
