@@ -241,7 +241,7 @@ def main(argv: Sequence[str] | None = None, *, transport=None) -> int:
         check_newer(subject, version, indexes, transport)
 
     cl_path = repo.path(CHANGELOG)
-    if cl_path.is_file():
+    if cl_path.exists() or cl_path.is_symlink():  # a directory or a dangling link: a one-line error, exit 2
         cl_text = read_exact(cl_path)
         update = release_changelog(cl_text, version, date, tag)
         for note in update.notes:

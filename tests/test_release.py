@@ -183,6 +183,19 @@ def test_no_changelog_only_version_and_tag(make_repo):
     assert 'version = "1.2.1"' in repo.read("pyproject.toml") and "v1.2.1" in repo.remote_tags()
 
 
+def test_changelog_that_is_not_a_readable_file_is_bad_input_and_changes_nothing(make_repo):
+    found = files(changelog=None)
+    found["CHANGELOG.md/README"] = "a folder, not the changelog\n"
+    repo = make_repo(files=found)
+    head = repo.git("rev-parse", "HEAD")
+    res = run_cli(repo, "1.2.1", "--yes", "--offline")
+    errors = [line for line in res.stderr.splitlines() if "error:" in line]
+    assert res.returncode == 2 and len(errors) == 1 and res.stderr.splitlines()[-1] == errors[0], res.stderr
+    assert "CHANGELOG.md: cannot read: Is a directory" in errors[0]
+    assert repo.git("rev-parse", "HEAD") == head and repo.remote_tags() == []
+    assert 'version = "1.2.0"' in repo.read("pyproject.toml")
+
+
 def test_version_already_set_tags_head_without_a_commit(make_repo):
     repo = make_repo(files=files(pyproject=PYPROJECT.replace("1.2.0", "1.3.0"), changelog=None))
     head = repo.git("rev-parse", "HEAD")
