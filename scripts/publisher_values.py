@@ -14,7 +14,8 @@ from typing import Any, Sequence
 
 from tpkit.cli import detect_project_name, make_parser, out, resolve_subject, run
 from tpkit.config import Subject
-from tpkit.pypi import fetch_all_sync
+from tpkit.pypi import DEFAULT_TIMEOUT
+from tpkit.releases import index_versions
 from tpkit.repo import Repo, Workflow
 from tpkit.wfedit import job_environment, target_workflows, workflow_name
 
@@ -116,13 +117,11 @@ def render_table(table: Table, subject: Subject) -> list[str]:
 
 
 def project_exists(subject: Subject, transport: Any = None) -> tuple[bool | None, str]:
-    """(True/False, "") when the index answered, (None, reason) when it did not."""
-    fetched = fetch_all_sync([subject.json_url], transport=transport)[0]
-    if fetched.not_found:
-        return False, ""
-    if fetched.ok:
-        return True, ""
-    return None, fetched.error or "no answer"
+    """(True/False, "") when the index answered, (None, reason) when it did not (or not with a project)."""
+    found = index_versions(subject, subject.index, transport=transport, timeout=DEFAULT_TIMEOUT)
+    if found.error:
+        return None, found.error
+    return found.exists, ""
 
 
 def link_line(subject: Subject, pending: bool, offline: bool, transport: Any = None) -> str:

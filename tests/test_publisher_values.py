@@ -94,6 +94,7 @@ def test_pending_option_links_the_pending_page(repo):
     (404, "add a pending publisher at https://pypi.org/manage/account/publishing/"),
     (200, "Enter them at https://pypi.org/manage/project/widget/settings/publishing/"),
     (503, "Could not tell whether widget is on PyPI (HTTP 503)"),
+    ("list", "Could not tell whether widget is on PyPI (unexpected answer)"),  # a 200 that is no project
 ])
 def test_online_check_picks_the_link(repo, capsys, monkeypatch, code, expect):
     from publisher_values import main
@@ -104,6 +105,8 @@ def test_online_check_picks_the_link(repo, capsys, monkeypatch, code, expect):
         seen.append(str(request.url))
         if code == 200:
             return httpx.Response(200, json={"info": {"name": "widget"}, "releases": {}})
+        if code == "list":
+            return httpx.Response(200, json=["not", "a", "project"])
         return httpx.Response(code, text="no")
 
     monkeypatch.chdir(repo.path)
