@@ -1,0 +1,73 @@
+"""pyproject.toml: what release.yml runs on this repository (`python -m build`, then
+`twine check --strict dist/*`) makes a valid sdist and wheel of the guide and its toolkit.
+
+Built without build isolation, from a copy of the files git tracks: the test needs no
+network (hatchling, the build backend, comes with the test dependencies).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tracked_copy(dest: Path) -> Path:
+    """The repository as a fresh clone has it: tracked files only (no .venv, caches or built site)."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for rel in filter(None, listed.decode().split("\0")):
+        src = ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: cannot tell the tracked files")
+    base = tmp_path_factory.mktemp("packaging")
+    source = tracked_copy(base / "src")
+    out = base / "dist"
+    res = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    return out
+
+
+def test_build_makes_one_sdist_and_one_wheel(dist):
+    names = sorted(p.name for p in dist.iterdir())
+    assert [n for n in names if n.endswith(".tar.gz")] == ["trusted_publishing_guide-0.1.0.tar.gz"], names
+    assert [n for n in names if n.endswith(".whl")] == ["trusted_publishing_guide-0.1.0-py3-none-any.whl"], names
+
+
+def test_twine_check_strict_passes_as_in_the_release_workflow(dist):
+    res = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, sorted(dist.iterdir()))],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.count("PASSED") == 2, res.stdout
+
+
+def test_wheel_holds_the_macros_and_the_scripts_library(dist):
+    [wheel] = dist.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for module in ("macros/__init__.py", "macros/badges.py", "tpkit/__init__.py", "tpkit/checks.py"):
+        assert module in names, module
+    assert not any(n.startswith(("tests/", "docs/")) for n in names)
+
+
+def test_sdist_holds_what_the_site_and_the_tests_need(dist):
+    [sdist] = dist.glob("*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    for path in ("pyproject.toml", "mkdocs.yml", "README.md", ".github/workflows/release.yml", "docs/index.md",
+                 "macros/site.py", "scripts/checklist.py", "scripts/tpkit/checks.py", "tests/conftest.py"):
+        assert path in names, path
