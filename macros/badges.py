@@ -33,6 +33,7 @@ from packaging.version import InvalidVersion, Version
 
 from tpkit.config import Subject
 from tpkit.errors import BadInput
+from tpkit.secrets import redact_url_passwords
 
 if TYPE_CHECKING:  # httpx is imported when a request is made, not by every (offline) build
     import httpx
@@ -257,6 +258,8 @@ def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: 
             if got.error and got.error.endswith("s budget"):  # name the configured budget, not what was left of it
                 got.error = f"no answer within the {settings.budget:g}s budget"
             results[i] = _from_answer(got, entry, s, cache, now)
+            if results[i].reason:  # the reason reaches the build log and the badge's tooltip on the site
+                results[i].reason = redact_url_passwords(results[i].reason)
     return [results[i] for i in range(len(subjects))]
 
 
@@ -266,13 +269,17 @@ def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: 
 # on another CPU instead of taking turns with page rendering for this process's GIL.
 
 FETCH_MARGIN = 1.0  # seconds a build waits past the budget for the process to report
+# The request travels in the environment, not on the command line: an index URL may carry
+# credentials, and a process's environment is readable by its user only.
+REQUEST_ENV = "TP_BADGE_FETCH_REQUEST"
 MSG_CHILD_FAILED = "the fetch process failed ({why})"
 MSG_CHILD_LATE = "the fetch did not finish"
+MSG_NO_CHILD_LOG = "PyPI badges: cannot start a fetch process (%s); fetching in this one"
 
 
 def fetch_request(subjects: Iterable[Subject], settings: BadgeSettings, cache: BadgeCache | None,
                   deadline: float) -> str:
-    """What the fetch process gets as its argument: the subjects, settings, cache folder and deadline (epoch)."""
+    """What the fetch process is given: the subjects, settings, cache folder and deadline (epoch)."""
     return json.dumps({"subjects": [asdict(s) for s in subjects], "settings": asdict(settings),
                        "cache": str(cache.folder) if cache else None, "deadline": deadline})
 
@@ -292,14 +299,14 @@ def serve_fetch_request(text: str) -> str:
 
 def start_fetch_process(subjects: list[Subject], settings: BadgeSettings, cache: BadgeCache | None,
                         deadline: float) -> subprocess.Popen:
+    """Start the fetch process (raises OSError when the system cannot start one)."""
     here = Path(__file__).resolve().parent
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(here.parent / "scripts"), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env = {**os.environ, REQUEST_ENV: fetch_request(subjects, settings, cache, deadline),
+           "PYTHONPATH": os.pathsep.join([str(here.parent / "scripts"),
+                                          *filter(None, [os.environ.get("PYTHONPATH")])])}
     # -P: the script's folder (macros/) is not put on sys.path, so site.py there shadows nothing.
-    return subprocess.Popen([sys.executable, "-P", str(here / "badges.py"),
-                             fetch_request(subjects, settings, cache, deadline)],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env, text=True)
+    return subprocess.Popen([sys.executable, "-P", str(here / "badges.py")], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
 
 
 def collect_fetch_process(proc: subprocess.Popen, subjects: list[Subject],
@@ -435,8 +442,8 @@ class BadgeBoard:
     _infos: dict[tuple[str, str], ProjectInfo] | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _proc: subprocess.Popen | None = field(default=None, repr=False)
-    _deadline: float = 0.0
-    _started: float = 0.0
+    _deadline: float = field(default=0.0, repr=False)  # time.time() when the budget runs out
+    _started: float = field(default=0.0, repr=False)   # time.monotonic() of start()
     _slots: set[Path] = field(default_factory=set, repr=False)
     seconds: float = 0.0  # time the fetch took
 
@@ -452,24 +459,26 @@ class BadgeBoard:
             self._load()
             return
         self._deadline = time.time() + self.settings.budget
+        self._started = time.monotonic()
         if self.transport is None:
-            self._proc = start_fetch_process(self.subjects, self.settings, self.cache, self._deadline)
-            self._started = time.monotonic()
-        else:
-            self._thread = threading.Thread(target=self._load, name="tp-badges", daemon=True)
-            self._thread.start()
+            try:
+                self._proc = start_fetch_process(self.subjects, self.settings, self.cache, self._deadline)
+                return
+            except OSError as exc:  # no process to be had: a thread of this one still keeps the build going
+                log.info(MSG_NO_CHILD_LOG, exc.strerror or exc)
+        self._thread = threading.Thread(target=self._load, name="tp-badges", daemon=True)
+        self._thread.start()
 
     def _load(self) -> dict[tuple[str, str], ProjectInfo]:
         if self._infos is None:
-            started = time.monotonic()
-            seconds = None
             if self._proc is not None:
                 infos, seconds = collect_fetch_process(self._proc, self.subjects, self._deadline)
-                started = self._started  # a failed process: count the wait since start()
+                self.seconds = seconds if seconds is not None else time.monotonic() - self._started
             else:
+                started = time.monotonic()
                 infos = fetch_projects(self.subjects, self.settings, self.cache,
                                        offline=self.offline, transport=self.transport)
-            self.seconds = seconds if seconds is not None else time.monotonic() - started
+                self.seconds = time.monotonic() - started
             if not self.offline:
                 cached = sum(1 for i in infos if i.from_cache)
                 log.info(MSG_FETCHED_LOG, len(infos), cached, self.seconds, self.settings.budget)
@@ -535,4 +544,4 @@ class BadgeBoard:
 
 
 if __name__ == "__main__":  # the fetch process (see `start_fetch_process`)
-    sys.stdout.write(serve_fetch_request(sys.argv[1]))
+    sys.stdout.write(serve_fetch_request(os.environ[REQUEST_ENV]))

@@ -283,6 +283,43 @@ def test_process_budget_counts_from_start_not_from_the_process_start_up(cache):
     assert 1.0 <= took < 1.6 and 0.5 <= board.seconds < 0.6 + FETCH_MARGIN
 
 
+def test_fetch_request_stays_off_the_command_line(cache):
+    # Other users can read a process's command line; an index URL may carry credentials.
+    with MockPyPI({"widget": DOC}) as pypi:
+        url = pypi.url.replace("http://", "http://user:s3cr3t@")
+        subject = Subject(project="widget", owner="acme", repository="widget", index_url_override=url)
+        board = BadgeBoard([subject], BadgeSettings(), cache)
+        board.start()
+        assert board._proc is not None and "s3cr3t" not in " ".join(map(str, board._proc.args))
+        assert board.info(subject).version == "1.4.2"
+
+
+def test_a_password_in_the_index_url_never_reaches_the_reason(cache):
+    # The reason is logged and shown in the badge's tooltip, on a published page.
+    subject = Subject(project="widget", owner="acme", repository="widget",
+                      index_url_override="https://user:s3cr3t@index.test")
+    transport, _ = transport_for(lambda r: httpx.Response(503))
+    [info] = fetch(transport, cache, subjects=(subject,))
+    assert info.state == "unavailable" and "https://user:***@index.test/pypi/widget/json" in info.reason
+    assert "s3cr3t" not in info.reason and "s3cr3t" not in render_badges(info)
+
+
+def test_without_a_fetch_process_the_build_fetches_in_a_thread(cache, monkeypatch, caplog):
+    import macros.badges as badges
+
+    def no_process(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(badges, "start_fetch_process", no_process)
+    with MockPyPI({"widget": DOC}) as pypi, caplog.at_level(logging.INFO, logger="mkdocs.plugins.tp.badges"):
+        subject = Subject(project="widget", owner="acme", repository="widget", index_url_override=pypi.url)
+        board = BadgeBoard([subject], BadgeSettings(), cache)
+        board.start()
+        assert board._proc is None and board._thread is not None
+        assert board.info(subject).version == "1.4.2"
+    assert "cannot start a fetch process (Resource temporarily unavailable)" in caplog.text
+
+
 def _process(code: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

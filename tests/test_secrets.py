@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tally import count
-from tpkit.secrets import TOKEN_RE, contains_token, redact, redact_text
+from tpkit.secrets import TOKEN_RE, contains_token, redact, redact_text, redact_url_passwords
 
 B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 REAL = "pypi-AgEIcHlwaS5vcmc" + "Q" * 150
@@ -52,3 +53,15 @@ def test_token_in_common_places():
                  f"https://__token__:{REAL}@upload.pypi.org/legacy/", f"{REAL}\r\n", f"#{REAL}#"):
         red = redact_text(text)
         assert REAL not in red and "pypi-AgEI" in red
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("http://user:s3cr3t@127.0.0.1:8080/pypi/x/json: refused", "http://user:***@127.0.0.1:8080/pypi/x/json: refused"),
+    ("see https://__token__:pypi-AgEIabc@upload.example/legacy/", "see https://__token__:***@upload.example/legacy/"),
+    ("two: a://u:p@h and b://v:q@k", "two: a://u:***@h and b://v:***@k"),
+    ("https://user@host/ has no password", "https://user@host/ has no password"),
+    ("https://pypi.org/pypi/x/json and user:pass@ not a URL", "https://pypi.org/pypi/x/json and user:pass@ not a URL"),
+])
+def test_redact_url_passwords(text, expected):
+    assert redact_url_passwords(text) == expected
+    assert redact_url_passwords(expected) == expected  # idempotent

@@ -1,4 +1,4 @@
-"""Finding and redacting PyPI API tokens. Nothing whole ever leaves this module."""
+"""Finding and redacting PyPI API tokens (and URL passwords). Nothing whole ever leaves this module."""
 
 from __future__ import annotations
 
@@ -22,3 +22,12 @@ def redact_text(text: str) -> str:
 
 def contains_token(text: str) -> bool:
     return TOKEN_RE.search(text) is not None
+
+
+# `scheme://user:password@host`: a private index URL may carry its password.
+_URL_PASSWORD_RE = re.compile(r"(?P<pre>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s/@:]*:)[^\s/@]+@")
+
+
+def redact_url_passwords(text: str) -> str:
+    """Every `scheme://user:password@` in `text` becomes `scheme://user:***@`; the rest is kept."""
+    return _URL_PASSWORD_RE.sub(lambda m: m.group("pre") + "***@", text)
