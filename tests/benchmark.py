@@ -52,7 +52,8 @@ from tpkit.config import load_site_config  # noqa: E402
 BUILT_IN = re.compile(r"Documentation built in ([0-9.]+) seconds")
 
 
-BADGES = re.compile(r'<span class="tp-badges".*?</span></span>|<span class="tp-badges"[^>]*></span>', re.S)
+# The badges' span holds only SVG (no span of its own): it ends at the first </span>.
+BADGES = re.compile(r'<span class="tp-badges"[^>]*>.*?</span>', re.S)
 
 
 def expanded_docs(folder: Path) -> Path:
@@ -62,8 +63,13 @@ def expanded_docs(folder: Path) -> Path:
         raise SystemExit(f"the site did not build:\n{built.log[-2000:]}")
     docs = folder / "docs-expanded"
     shutil.copytree(ROOT / "docs", docs)
+    removed = 0
     for page in built.pages:
-        (docs / page["src_path"]).write_text(BADGES.sub("", page["markdown"]), encoding="utf-8")
+        markdown, n = BADGES.subn("", page["markdown"])
+        removed += n
+        (docs / page["src_path"]).write_text(markdown, encoding="utf-8")
+    if not removed:
+        raise SystemExit("no badges found in the rendered pages: tests/benchmark.py's BADGES is out of date")
     return docs
 
 
