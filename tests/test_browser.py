@@ -84,6 +84,11 @@ def _url(base_url: str, page: dict) -> str:
     return base_url + page["url"]
 
 
+def mermaid_requests(requests: list[str]) -> int:
+    """How many times the page asked for the site's mermaid library (3.5 MB)."""
+    return sum(1 for u in requests if urlsplit(u).path.endswith("/mermaid.min.js"))
+
+
 def pytest_generate_tests(metafunc):
     if "page_src" not in metafunc.fixturenames:
         return
@@ -112,7 +117,7 @@ def test_page_loads_cleanly_from_the_local_server_only(page_src, site, base_url,
         copy_buttons = p.locator('.md-content button.md-code__button[data-md-type="copy"]').count()
         assert copy_buttons >= code_blocks, f"{code_blocks} code blocks but {copy_buttons} copy buttons"
 
-        mermaid_loaded = any(urlsplit(u).path.endswith("/mermaid.min.js") for u in v.requests)
+        mermaid_loaded = mermaid_requests(v.requests) > 0
         if len(built) > expected_code:  # the page has a mermaid diagram
             diagram = p.locator(".md-content .mermaid svg").first
             diagram.wait_for(state="visible")
@@ -158,13 +163,13 @@ def test_diagram_is_drawn_after_instant_navigation_from_a_page_without_one(site,
         sitemap.write_text(sitemap.read_text(encoding="utf-8").replace(published, base_url), encoding="utf-8")
         v = visit(browser, _url(base_url, site.page("2fa.md")))
         try:
-            assert not any(u.endswith("/mermaid.min.js") for u in v.requests)
+            assert mermaid_requests(v.requests) == 0
             v.page.evaluate("window.tpSamePage = true")  # survives instant navigation, not a page load
             v.page.locator("a.md-tabs__link").first.click()  # the first tab: the overview, with the diagram
             diagram = v.page.locator(".md-content .mermaid svg").first
             diagram.wait_for(state="visible")
             assert v.page.evaluate("window.tpSamePage === true"), "a full page load, not instant navigation"
-            assert sum(1 for u in v.requests if u.endswith("/mermaid.min.js")) == 1
+            assert mermaid_requests(v.requests) == 1
             assert v.console_errors == [] and v.page_errors == [] and v.foreign_requests(base_url) == []
         finally:
             v.close()
