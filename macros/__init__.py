@@ -7,8 +7,10 @@ Each module beside this one holds plain functions (tested without MkDocs) and a
 from __future__ import annotations
 
 from macros import checklist
+from macros import jinja_cache
 from macros import site
 from macros import troubleshooting
+from macros.badges import cache_root
 from mkdocs.exceptions import PluginError
 
 from tpkit.config import subject_from_mapping
@@ -24,6 +26,12 @@ def define_env(env) -> None:
     site.register(env, subject)
     checklist.register(env, subject)
     troubleshooting.register(env, subject)
+
+
+def on_pre_page_macros(env) -> None:
+    """Before a page is rendered: its compiled Jinja code comes from the disk cache when the page is
+    unchanged (the plugin makes its Jinja environment after `define_env`, so it is set up here)."""
+    jinja_cache.install(env.env, cache_root(site.ROOT) / jinja_cache.CACHE_SUBDIR)
 
 
 def on_post_build(env) -> None:

@@ -5,7 +5,7 @@
 (`tests/benchmark_pages.py [--runs 5]` runs this too and prints each page's weight in
 Chromium beside its output.)
 
-Builds, interleaved and repeated --runs times:
+Builds:
 
 - bare:      the same pages, as the reader sees them, with bare Material: the Markdown the macros
              produce (workflow, --help outputs, tables; recorded from an offline build of the site,
@@ -18,19 +18,24 @@ Builds, interleaved and repeated --runs times:
 - offline:   the real site with TP_OFFLINE=1 (no request);
 - blackhole: the real site with PyPI black-holed (127.0.0.1 accepts and never answers).
 
-Goals: site <= 1.25 x bare; blackhole <= bare + budget + 0.3 s, judged on the best run of each
-(wall-clock seconds of the whole `mkdocs build` command); medians and MkDocs' own "built in"
-time are printed too, and the site's ratio to the as-written pages. The badges are fetched by a
+Each round builds every variant once, in a shuffled order. Goals: site <= 1.25 x bare;
+blackhole <= bare + budget + 0.3 s, judged on the median over the rounds of each round's
+site / bare ratio (blackhole - bare difference): wall-clock seconds of the whole `mkdocs build`
+command, paired within a round so that a slow spell of a shared machine cancels out. Best and
+median times, MkDocs' own "built in" time and the site's ratio to the as-written pages are
+printed too. The badges are fetched by a
 separate process while the pages render. Every variant runs from bytecode (PYTHONDONTWRITEBYTECODE
 is dropped, as on a maintainer's machine).
-The scripts' --help output is cached across builds (as in `mkdocs serve`); a first,
-cold build is timed separately.
+The scripts' --help output and the pages' compiled Jinja code are cached across builds (as in
+`mkdocs serve` and any rebuild); a first, cold build is timed separately.
 """
 
 from __future__ import annotations
 
 import argparse
+import operator
 import os
+import random
 import re
 import shutil
 import statistics
@@ -38,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -143,54 +149,83 @@ def main(argv: list[str] | None = None) -> int:
     bare = bare_config(tmp, expanded)
     as_written = bare_config(tmp, name="as_written.yml")
     plugin_only = plugin_only_config(tmp, expanded)
-    results: dict[str, list[tuple[float, float]]] = {
-        k: [] for k in ("bare", "as-written", "plugin-only", "site", "offline", "blackhole")}
+    variants = ("bare", "as-written", "plugin-only", "site", "offline", "blackhole")
+    results: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
+    order = random.Random(20261125)  # each round runs the variants in a new order: no fixed neighbour
     try:
         with MockPyPI({project: project_json(project)}, lifetime=3600) as pypi, BlackHole(lifetime=3600) as hole:
             def run_site(name: str, **env: str) -> tuple[float, float]:
                 shutil.rmtree(tmp / "cache" / "tp-badges", ignore_errors=True)  # every build asks PyPI again
                 return build(None, tmp / name, {**base_env, **env}, name)
 
+            runners = {
+                "bare": lambda: build(bare, tmp / "bare", base_env),
+                "as-written": lambda: build(as_written, tmp / "as-written", base_env),
+                "plugin-only": lambda: build(plugin_only, tmp / "plugin", base_env),
+                "site": lambda: run_site("site", TP_INDEX_URL=pypi.url),
+                "offline": lambda: run_site("offline", TP_OFFLINE="1"),
+                "blackhole": lambda: run_site("blackhole", TP_INDEX_URL=hole.url),
+            }
             cold = run_site("cold", TP_INDEX_URL=pypi.url)  # also fills the --help cache
-            build(bare, tmp / "bare", base_env)  # warm-up: file system cache, .pyc
+            for name in ("bare", "as-written", "plugin-only"):  # warm-up: file system cache, .pyc
+                runners[name]()
             for _ in range(args.runs):
-                results["bare"].append(build(bare, tmp / "bare", base_env))
-                results["as-written"].append(build(as_written, tmp / "as-written", base_env))
-                results["plugin-only"].append(build(plugin_only, tmp / "plugin", base_env))
-                results["site"].append(run_site("site", TP_INDEX_URL=pypi.url))
-                results["offline"].append(run_site("offline", TP_OFFLINE="1"))
-                results["blackhole"].append(run_site("blackhole", TP_INDEX_URL=hole.url))
+                for name in order.sample(variants, len(variants)):
+                    results[name].append(runners[name]())
             requests = len(pypi.requests)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    stats = {k: {"min": min(w for w, _ in v), "median": statistics.median(w for w, _ in v),
-                 "built": min(b for _, b in v)} for k, v in results.items()}
-    bare_min, bare_med, bare_built = stats["bare"]["min"], stats["bare"]["median"], stats["bare"]["built"]
-    print(f"{'variant':<12} {'min s':>7} {'x bare':>7} {'median s':>9} {'x bare':>7} {'built in s':>11} {'x bare':>7}")
-    for name, st in stats.items():
-        print(f"{name:<12} {st['min']:7.2f} {st['min'] / bare_min:7.2f} {st['median']:9.2f} "
-              f"{st['median'] / bare_med:7.2f} {st['built']:11.2f} {st['built'] / bare_built:7.2f}")
-    print(f"{'cold (1st)':<12} {cold[0]:7.2f} {cold[0] / bare_min:7.2f}   (one build, scripts' --help not cached yet)")
+    report = summarize(results, "bare")
+    print(f"{'variant':<12} {'best s':>7} {'median s':>9} {'x bare':>7} {'range':>11} {'built in s':>11}")
+    for name, r in report.items():
+        print(f"{name:<12} {r.best:7.2f} {r.median:9.2f} {r.ratio:7.2f} {r.low:5.2f}-{r.high:<5.2f} {r.built:11.2f}")
+    print(f"{'cold (1st)':<12} {cold[0]:7.2f}   (one build, scripts' --help not cached yet)")
     for variant in ("site", "blackhole"):
         got = [(sec, live) for v, sec, live in fetches if v == variant]
         if got:
             print(f"PyPI fetch in '{variant}' builds: {min(s for s, _ in got):.2f}-{max(s for s, _ in got):.2f} s "
                   f"(in the background while pages render), live data in {sum(1 for _, live in got if live)}"
                   f"/{len(got)}")
-    print(f"\n{args.runs} interleaved runs per variant; wall-clock seconds of the whole `mkdocs build`; "
-          f"min = best of the runs (least disturbed by other load); PyPI mock answered {requests} requests; "
-          f"badge budget {budget:g} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs, {priority}")
-    site_ratio = stats["site"]["min"] / bare_min
-    hole_limit = bare_min + budget + 0.3
-    ok_site, ok_hole = site_ratio <= 1.25, stats["blackhole"]["min"] <= hole_limit
-    print(f"site / as-written (includes the cost of the content the macros add): "
-          f"{stats['site']['min'] / stats['as-written']['min']:.2f} best, "
-          f"{stats['site']['median'] / stats['as-written']['median']:.2f} median")
+    print(f"\n{args.runs} rounds, each building every variant once, in a shuffled order; wall-clock seconds of "
+          f"the whole `mkdocs build`. 'x bare' is the median over the rounds of each round's time / that round's "
+          f"bare time ('range': lowest-highest of those ratios): the pairs share the machine's state of the moment, "
+          f"so a slow spell of a shared machine cancels out. PyPI mock answered {requests} requests; badge budget "
+          f"{budget:g} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs, {priority}")
+    as_written = paired(results["site"], results["as-written"], operator.truediv)
+    print(f"site / as-written (includes the cost of the content the macros add): {statistics.median(as_written):.2f}")
+    site_ratio = report["site"].ratio
+    hole_extra = statistics.median(paired(results["blackhole"], results["bare"], operator.sub))
+    ok_site, ok_hole = site_ratio <= 1.25, hole_extra <= budget + 0.3
     print(f"goal site <= 1.25 x bare: {site_ratio:.2f} -> {'met' if ok_site else 'NOT met'}")
-    print(f"goal blackhole <= bare + budget + 0.3 s = {hole_limit:.2f} s: {stats['blackhole']['min']:.2f} s -> "
+    print(f"goal blackhole <= bare + budget + 0.3 s: bare + {hole_extra:.2f} s (limit + {budget + 0.3:.2f} s) -> "
           f"{'met' if ok_hole else 'NOT met'}")
     return 0 if ok_site and ok_hole else 1
+
+
+def paired(these: list[tuple[float, float]], base: list[tuple[float, float]], op) -> list[float]:
+    """op(this round's wall time, the base's wall time of the same round), for every round."""
+    return [op(w, b) for (w, _), (b, _) in zip(these, base, strict=True)]
+
+
+@dataclass
+class Summary:
+    best: float    # fastest wall time, s
+    median: float  # median wall time, s
+    ratio: float   # median over rounds of time / base time of the same round
+    low: float
+    high: float
+    built: float   # median of MkDocs' own "built in" time, s
+
+
+def summarize(results: dict[str, list[tuple[float, float]]], base: str) -> dict[str, Summary]:
+    out = {}
+    for name, runs in results.items():
+        ratios = paired(runs, results[base], operator.truediv)
+        out[name] = Summary(min(w for w, _ in runs), statistics.median(w for w, _ in runs),
+                            statistics.median(ratios), min(ratios), max(ratios),
+                            statistics.median(b for _, b in runs))
+    return out
 
 
 if __name__ == "__main__":

@@ -237,9 +237,13 @@ def test_build_with_a_mocked_pypi_shows_live_badges_and_caches(tmp_path):
         index = (site / "index.html").read_text(encoding="utf-8")
         assert ">0.9.1</text>" in index and ">3.11 | 3.12 | 3.13</text>" in index and ">2025-03-14</text>" in index
         assert [path for path, _ in pypi.requests] == ["/pypi/mcp-devdiag/json"]
+        first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*.html")}
         res, _, site = build(tmp_path, config, cwd=config.parent, TP_INDEX_URL=pypi.url)  # within the TTL: no request
         assert res.returncode == 0 and len(pypi.requests) == 1
         assert ">0.9.1</text>" in (site / "index.html").read_text(encoding="utf-8")
+    # The rebuild took every page's compiled Jinja code from the cache, and made the same pages.
+    assert len(list((tmp_path / "cache" / "tp-jinja").glob("*.jinja"))) == len(list((ROOT / "docs").glob("*.md")))
+    assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*.html")} == first
 
 
 def site_config(tmp_path: Path, overrides: str) -> Path:
