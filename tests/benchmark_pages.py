@@ -69,6 +69,7 @@ def build_benchmark():
         return None
     spec = importlib.util.spec_from_file_location("tp_build_benchmark", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # registered first, as an import would: its dataclasses look it up
     spec.loader.exec_module(module)
     return module
 
