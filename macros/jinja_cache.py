@@ -52,13 +52,13 @@ def install(env: Environment, folder: Path) -> bool:
     whether it was installed now. A folder that cannot be made leaves the environment as it was."""
     if getattr(env.compile, "tp_cached", False):
         return False
+    cache = FileSystemBytecodeCache(str(folder), "%s.jinja")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if len(os.listdir(folder)) > MAX_ENTRIES:
-            FileSystemBytecodeCache(str(folder), "%s.jinja").clear()
+            cache.clear()
     except OSError:
         return False
-    cache = FileSystemBytecodeCache(str(folder), "%s.jinja")
     original = env.compile
     prefix = environment_key(env)
 
