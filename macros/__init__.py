@@ -13,8 +13,8 @@ from macros import troubleshooting
 from macros.badges import cache_root
 from mkdocs.exceptions import PluginError
 
-from tpkit.config import subject_from_mapping
-from tpkit.errors import BadInput
+from trustpub.config import subject_from_mapping
+from trustpub.errors import BadInput
 
 
 def define_env(env) -> None:

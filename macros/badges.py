@@ -31,14 +31,14 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from packaging.version import InvalidVersion, Version
 
-from tpkit.config import Subject
-from tpkit.errors import BadInput
-from tpkit.secrets import redact_url_passwords
+from trustpub.config import Subject
+from trustpub.errors import BadInput
+from trustpub.secrets import redact_url_passwords
 
 if TYPE_CHECKING:  # httpx is imported when a request is made, not by every (offline) build
     import httpx
 
-    from tpkit.pypi import Fetched
+    from trustpub.pypi import Fetched
 
 # Forces offline mode: no request at all, badges say "offline".
 OFFLINE_ENV = "TP_OFFLINE"
@@ -248,7 +248,7 @@ def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: 
                 conditional["If-Modified-Since"] = entry.last_modified
             if conditional:
                 headers[s.json_url] = conditional
-        from tpkit.pypi import fetch_all_sync  # (importing httpx counts against the budget too)
+        from trustpub.pypi import fetch_all_sync  # (importing httpx counts against the budget too)
 
         budget = settings.budget if budget_left is None else budget_left
         budget = max(0.05, budget - (time.monotonic() - started))
@@ -302,7 +302,7 @@ def start_fetch_process(subjects: list[Subject], settings: BadgeSettings, cache:
     """Start the fetch process (raises OSError when the system cannot start one)."""
     here = Path(__file__).resolve().parent
     env = {**os.environ, REQUEST_ENV: fetch_request(subjects, settings, cache, deadline),
-           "PYTHONPATH": os.pathsep.join([str(here.parent / "scripts"),
+           "PYTHONPATH": os.pathsep.join([str(here.parent / "src"),
                                           *filter(None, [os.environ.get("PYTHONPATH")])])}
     # -P: the script's folder (macros/) is not put on sys.path, so site.py there shadows nothing.
     return subprocess.Popen([sys.executable, "-P", str(here / "badges.py")], stdin=subprocess.DEVNULL,

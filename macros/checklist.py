@@ -1,4 +1,4 @@
-"""The checklist page, generated from the registry of checks (`tpkit.checks.CHECKS`).
+"""The checklist page, generated from the registry of checks (`trustpub.checks.CHECKS`).
 
 The page and `scripts/checklist.py` read the same registry, so the ids, titles,
 what each check verifies and the fix cannot disagree. `render_checklist_markdown`
@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tpkit.checks import CHECKS, GROUPS, SCHEMA_ID, Check
-from tpkit.config import Subject
+from trustpub.checks import CHECKS, GROUPS, SCHEMA_ID, Check
+from trustpub.config import Subject
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SCHEMA_PATH = "scripts/tpkit/checklist.schema.json"
+SCHEMA_PATH = "src/trustpub/checklist.schema.json"
 
 STATUS_MEANINGS = [
     ("pass", "The item holds; the evidence says where it was seen."),
@@ -61,7 +61,7 @@ def doc_section_title(doc: str, subject: Subject) -> str:
 def script_url(name: str, repo_url: str) -> str:
     """The script on GitHub: the site helper's link when the script exists, else the same address."""
     from macros import site
-    from tpkit.errors import BadInput
+    from trustpub.errors import BadInput
 
     try:
         return site.script_url(name, repo_url)

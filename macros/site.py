@@ -24,8 +24,8 @@ from mkdocs.exceptions import PluginError
 
 from macros.badges import (BadgeBoard, BadgeCache, BadgeSettings, cache_root, default_cache_dir,
                            offline_requested)
-from tpkit.config import Subject
-from tpkit.errors import BadInput
+from trustpub.config import Subject
+from trustpub.errors import BadInput
 
 # The repository this site documents: the folder holding macros/, scripts/ and .github/.
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,9 +143,9 @@ _LIBRARY_DIGESTS: dict[tuple, str] = {}
 
 
 def _library_digest(root: Path) -> str:
-    """Digest of tpkit's sources; read again only when a file's size or mtime changed."""
-    files = sorted((root / SCRIPTS_DIR / "tpkit").glob("*.py"))
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    """Digest of trustpub's sources; read again only when a file's size or mtime changed."""
+    files = sorted((root / "src" / "trustpub").rglob("*.py"))
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     if stamp not in _LIBRARY_DIGESTS:
         digest = hashlib.sha256()
         for path in files:
@@ -159,7 +159,7 @@ def run_script(name: str, args: list[str], *, input_text: str | None = None, roo
                timeout: float = HELP_TIMEOUT, cache_dir: Path | None = None) -> ScriptRun:
     """`python scripts/<name> <args>` from the repository root, offline, at a fixed terminal width.
 
-    With `cache_dir`, a successful run's output is kept under a key of the script's and tpkit's
+    With `cache_dir`, a successful run's output is kept under a key of the script's and trustpub's
     sources (and the arguments), so rebuilds (`mkdocs serve`) don't start a Python process per
     script until something it depends on changes. Raises SiteError when it does not finish."""
     _check_script(name, root)

@@ -1,13 +1,13 @@
 """Macros for docs/troubleshooting.md: the diagnosis table rendered, and a real `diagnose.py` run.
 
-The cases come from `tpkit.diagnose.MESSAGES`, the same table `scripts/diagnose.py`
+The cases come from `trustpub.diagnose.MESSAGES`, the same table `scripts/diagnose.py`
 matches logs against, so the page and the script cannot drift apart.
 """
 
 from __future__ import annotations
 
 from macros.site import ROOT, SiteError, known_scripts, run_cache_dir, run_script, script_link
-from tpkit.diagnose import example_log, render_troubleshooting_markdown as render_cases
+from trustpub.diagnose import example_log, render_troubleshooting_markdown as render_cases
 
 RUN_TIMEOUT = 20.0  # seconds for one diagnose.py run at build time
 MSG_RUN_FAILED = "diagnose_example: `python scripts/diagnose.py` exited {code}: {why}"
@@ -30,7 +30,7 @@ def diagnose_example_output(subject) -> str:
     log = example_log(subject)
     subject_args = [f"--{key}={getattr(subject, key)}"  # this site's subject, not the repo's mkdocs.yml
                     for key in ("project", "owner", "repository", "workflow", "environment", "index")]
-    # Cached between builds until diagnose.py, tpkit or the input change (macros.site.run_script).
+    # Cached between builds until diagnose.py, trustpub or the input change (macros.site.run_script).
     res = run_script("diagnose.py", ["--repo", str(ROOT), *subject_args, "-"], input_text=log,
                      timeout=RUN_TIMEOUT, cache_dir=run_cache_dir())
     if res.returncode != 0:

@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from _rendered import build_site  # noqa: E402
 from local_pypi import BlackHole, MockPyPI, project_json  # noqa: E402
-from tpkit.config import load_site_config  # noqa: E402
+from trustpub.config import load_site_config  # noqa: E402
 
 BUILT_IN = re.compile(r"Documentation built in ([0-9.]+) seconds")
 
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     project = extra_tp["project"]
     tmp = Path(tempfile.mkdtemp(prefix="tp-bench-"))
     # PYTHONDONTWRITEBYTECODE (set on some CI machines) would make every build compile our macros and
-    # tpkit from source again, while MkDocs and Material come precompiled from pip: off, as on a
+    # trustpub from source again, while MkDocs and Material come precompiled from pip: off, as on a
     # maintainer's machine, so each variant runs from bytecode after the warm-up.
     base_env = {k: v for k, v in os.environ.items()
                 if k not in ("TP_OFFLINE", "TP_INDEX_URL", "PYTHONDONTWRITEBYTECODE")}

@@ -32,7 +32,7 @@ LIMIT_RATIO = 3.0
 
 def zizmor_path() -> str:
     sys.path.insert(0, str(ROOT / "scripts"))
-    from tpkit import zizmor
+    from trustpub import zizmor
 
     exe = zizmor.executable()
     if exe is None:

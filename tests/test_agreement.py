@@ -13,8 +13,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from _rendered import ROOT, page_fences, parse_html, shared_build
-from tpkit.checks import CHECKS
-from tpkit.diagnose import MESSAGES, diagnose
+from trustpub.checks import CHECKS
+from trustpub.diagnose import MESSAGES, diagnose
 
 SCRIPTS_DIR = ROOT / "scripts"
 WORKFLOWS_DIR = ROOT / ".github" / "workflows"

@@ -351,11 +351,11 @@ def test_bad_input(tmp_path, script, case, inp):
 
 @pytest.mark.parametrize("reader", ["read_text", "read_exact", "read_pypirc", "read_pyproject"])
 def test_unreadable_file_in_process(tmp_path, monkeypatch, reader):
-    from tpkit.edit import read_exact
-    from tpkit.errors import BadInput
-    from tpkit.pypirc import read_pypirc
-    from tpkit.pyproject import read_pyproject
-    from tpkit.repo import read_text
+    from trustpub.edit import read_exact
+    from trustpub.errors import BadInput
+    from trustpub.pypirc import read_pypirc
+    from trustpub.pyproject import read_pyproject
+    from trustpub.repo import read_text
 
     target = tmp_path / ".pypirc"
     target.write_text(PYPIRC)

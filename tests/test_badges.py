@@ -16,8 +16,8 @@ import pytest
 from local_pypi import BlackHole, MockPyPI, project_json
 from macros.badges import (FETCH_MARGIN, BadgeBoard, BadgeCache, BadgeSettings, CacheEntry, collect_fetch_process,
                            fetch_projects, offline_requested, parse_project_json, python_versions, render_badges)
-from tpkit.config import Subject
-from tpkit.errors import BadInput
+from trustpub.config import Subject
+from trustpub.errors import BadInput
 
 SUBJECT = Subject(project="widget", owner="acme", repository="widget", index_url_override="https://index.test")
 OTHER = Subject(project="gadget", owner="acme", repository="gadget", index_url_override="https://index.test")

@@ -19,7 +19,7 @@ from faultserver import FaultServer, closed_port
 from macros.badges import (UNAVAILABLE, BadgeCache, BadgeSettings, CacheEntry, fetch_projects, parse_project_json,
                            render_badges)
 from tally import count
-from tpkit.config import Subject
+from trustpub.config import Subject
 
 SETTINGS = BadgeSettings(budget=2.0, timeout=1.0, cache_ttl=3600)
 SLACK = 1.5

@@ -40,7 +40,7 @@ def _unavailable(reason: str):
 
 def build_with_live_badges(dest):
     """The real site, its badges fetched at build time from a PyPI stand-in on 127.0.0.1."""
-    from tpkit.config import subject_from_mapping
+    from trustpub.config import subject_from_mapping
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")  # round-trip: mkdocs.yml's !!python/name tags load as plain tagged nodes
@@ -65,7 +65,7 @@ def base_url(site):
 
 
 # Module scope, not session: while Playwright's sync API is started, its event loop counts
-# as running in this thread, so asyncio.run() elsewhere (tpkit.pypi.fetch_all_sync) fails.
+# as running in this thread, so asyncio.run() elsewhere (trustpub.pypi.fetch_all_sync) fails.
 # pytest finalises a module fixture before the worker runs another module's test.
 @pytest.fixture(scope="module")
 def browser():

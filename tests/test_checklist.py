@@ -16,7 +16,7 @@ from test_checks import GOOD_RELEASE, GOOD_TESTPYPI, PYPROJECT, SEED, TOKEN, sub
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "checklist.py"
-SCHEMA = json.loads((ROOT / "scripts/tpkit/checklist.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((ROOT / "src/trustpub/checklist.schema.json").read_text(encoding="utf-8"))
 SUBJECT_ARGS = ["--project", "widget", "--owner", "acme", "--repository", "widget"]
 
 
@@ -78,7 +78,7 @@ def test_failing_repository_exits_1_and_names_the_fix(make_repo, tmp_path):
     res = run("--repo", str(repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
     assert res.returncode == 1, res.stderr
     assert re.search(r"^  FAIL +TP106 +OIDC permission only where it publishes$", res.stdout, re.M)
-    assert f"fix: python scripts/fix_id_token.py --repo {repo.path}" in res.stdout  # run from this repository
+    assert f"fix: trustpub fix-id-token --repo {repo.path}" in res.stdout  # the installed command, pasteable anywhere
     data = json.loads(run("--repo", str(repo.path), "--offline", "--json", *SUBJECT_ARGS, home=tmp_path).stdout)
     jsonschema.validate(data, SCHEMA)
     assert data["summary"]["exit_code"] == 1
@@ -136,10 +136,9 @@ def test_tp_offline_environment_variable(good_repo, tmp_path):
 
 
 def test_colour_only_on_a_terminal(monkeypatch):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import checklist
-    from tpkit.checks import Result
-    from tpkit.config import Subject
+    from trustpub.commands import checklist
+    from trustpub.checks import Result
+    from trustpub.config import Subject
 
     class Tty:
         def isatty(self):
@@ -258,6 +257,6 @@ def test_online_with_a_silent_pypi_skips_within_the_budget(good_repo, tmp_path):
     data = json.loads(res.stdout)
     pypi = [c for c in data["checks"] if c["group"] == "pypi"]
     assert pypi and all(c["status"] == "skip" and "did not answer" in c["evidence"] for c in pypi)
-    from tpkit.pypi import DEFAULT_BUDGET
+    from trustpub.pypi import DEFAULT_BUDGET
 
     assert res.returncode == 0 and elapsed < DEFAULT_BUDGET + 10  # one budget, plus start-up on a busy machine

@@ -19,9 +19,9 @@ import pytest
 from conftest import ROOT
 from faultserver import FaultServer, closed_port
 from tally import count
-from tpkit.checks import CHECKS, run_checks
-from tpkit.config import Subject
-from tpkit.repo import Repo
+from trustpub.checks import CHECKS, run_checks
+from trustpub.config import Subject
+from trustpub.repo import Repo
 
 ONLINE = [c.id for c in CHECKS if c.online]
 BUDGET = 2.5

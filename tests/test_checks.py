@@ -14,12 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tpkit import checks as checks_mod
-from tpkit.checks import (CHECKS, Context, TagTrigger, first_overlap, pattern_examples, pattern_regex,
+from trustpub import checks as checks_mod
+from trustpub.checks import (CHECKS, Context, TagTrigger, first_overlap, pattern_examples, pattern_regex,
                           result_by_slug, run_checks, tag_trigger)
-from tpkit.config import Subject
-from tpkit.errors import BadInput
-from tpkit.repo import Repo, load_workflow_text
+from trustpub.config import Subject
+from trustpub.errors import BadInput
+from trustpub.repo import Repo, load_workflow_text
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_RELEASE = (ROOT / ".github/workflows/release.yml").read_text(encoding="utf-8")
@@ -427,7 +427,7 @@ def test_zizmor_severity_maps_to_status(repo_with):
 
 
 def test_zizmor_missing_is_a_warning(repo_with, monkeypatch):
-    from tpkit import zizmor
+    from trustpub import zizmor
 
     monkeypatch.setattr(zizmor, "executable", lambda: None)
     r = one(repo_with(), "zizmor")
@@ -738,7 +738,7 @@ def _positions(node, path="$", acc=None):
 @pytest.mark.parametrize("text", [GOOD_RELEASE, GOOD_TESTPYPI, SEED, ANCHORS], ids=["release", "testpypi", "seed",
                                                                                      "anchors"])
 def test_reading_for_checks_equals_round_trip_reading(text):
-    from tpkit.repo import load_workflow_for_reading
+    from trustpub.repo import load_workflow_for_reading
 
     rt = load_workflow_text(text, Path("w.yml"), "w.yml")
     fast = load_workflow_for_reading(text, Path("w.yml"), "w.yml")
@@ -751,7 +751,7 @@ def test_reading_for_checks_equals_round_trip_reading(text):
                                            ("a: [1\n", "w.yml:2: not valid YAML:"), ("", "w.yml: empty workflow"),
                                            ("- a\n", "w.yml: a workflow must be a mapping")])
 def test_reading_for_checks_rejects_what_round_trip_rejects(text, message):
-    from tpkit.repo import load_workflow_for_reading
+    from trustpub.repo import load_workflow_for_reading
 
     for load in (load_workflow_for_reading, load_workflow_text):
         with pytest.raises(BadInput, match=re.escape(message)):

@@ -6,9 +6,9 @@ import argparse
 
 import pytest
 
-from tpkit.cli import make_parser, resolve_subject, run
-from tpkit.errors import BadInput, CannotFix
-from tpkit.repo import Repo
+from trustpub.cli import make_parser, resolve_subject, run
+from trustpub.errors import BadInput, CannotFix
+from trustpub.repo import Repo
 
 PYPROJECT = '[project]\nname = "widget-lib"\nversion = "1.0"\n'
 PUBLISHING = """on:

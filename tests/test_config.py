@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tpkit.config import INDEXES, Subject, normalize_project, subject_from_mapping, subject_from_site_config
-from tpkit.errors import BadInput
+from trustpub.config import INDEXES, Subject, normalize_project, subject_from_mapping, subject_from_site_config
+from trustpub.errors import BadInput
 
 VALID = {"project": "My_Pkg", "owner": "acme", "repository": "widget"}
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tpkit.config import Subject
-from tpkit.diagnose import (MESSAGES, compare, diagnose, example_log, extract_claims, index_from_log,
+from trustpub.config import Subject
+from trustpub.diagnose import (MESSAGES, compare, diagnose, example_log, extract_claims, index_from_log,
                             normalise_log, parse_sub, publisher_from_claims, render_troubleshooting_markdown)
 
 ROOT = Path(__file__).resolve().parent.parent

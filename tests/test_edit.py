@@ -1,4 +1,4 @@
-"""tpkit.edit: atomic writes that keep mode and line endings, redacted backups,
+"""trustpub.edit: atomic writes that keep mode and line endings, redacted backups,
 no change without confirmation, and two editors racing on one file.
 
 The concurrency tests use real processes (fork) released together by a barrier:
@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from tally import count
-from tpkit import edit as edit_mod
-from tpkit.edit import (MSG_CHANGED_UNDER_US, Edit, apply_edits, backup_path, read_exact, unified_diff,
+from trustpub import edit as edit_mod
+from trustpub.edit import (MSG_CHANGED_UNDER_US, Edit, apply_edits, backup_path, read_exact, unified_diff,
                         write_atomic)
-from tpkit.errors import CannotFix
+from trustpub.errors import CannotFix
 
 TOKEN = "pypi-AgEIcHlwaS5vcmc" + "A1b2C3d4E5f6G7h8I9j0_-" * 7  # real-looking: prefix + ~150 base64url chars
 

@@ -62,8 +62,8 @@ def test_hardened_seed_passes_zizmor_schema_and_checklist(hardened_seed):
                              str(wf)], capture_output=True, text=True, timeout=120)
     assert schema.returncode == 0, schema.stdout + schema.stderr
     repo.commit("harden")  # committed, as the user would
-    from tpkit.checks import CHECKS, run_checks
-    from tpkit.repo import Repo
+    from trustpub.checks import CHECKS, run_checks
+    from trustpub.repo import Repo
 
     workflow_checks = [c.id for c in CHECKS if c.group in ("workflow", "multi", "zizmor") and not c.online]
     results = run_checks(Repo.open(repo.path), SUBJECT, offline=True, only=workflow_checks)

@@ -8,8 +8,8 @@ import re
 from markdown_it import MarkdownIt
 
 from macros.checklist import doc_section_title, render_checklist_markdown
-from tpkit.checks import CHECKS, GROUPS
-from tpkit.config import Subject
+from trustpub.checks import CHECKS, GROUPS
+from trustpub.config import Subject
 
 SUBJECT = Subject("widget", "acme", "widget")
 REPO_URL = "https://github.com/acme/widget"

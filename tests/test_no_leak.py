@@ -125,5 +125,5 @@ def test_token_never_leaks(tmp_path, script, how, mode):
 
 
 def test_the_token_looks_real():
-    from tpkit.secrets import TOKEN_RE
+    from trustpub.secrets import TOKEN_RE
     assert len(TOKEN) == len("pypi-AgEIcHlwaS5vcmc") + 150 and TOKEN_RE.fullmatch(TOKEN)

@@ -45,8 +45,8 @@ def dist(tmp_path_factory) -> Path:
 
 def test_build_makes_one_sdist_and_one_wheel(dist):
     names = sorted(p.name for p in dist.iterdir())
-    assert [n for n in names if n.endswith(".tar.gz")] == ["trusted_publishing_guide-0.1.0.tar.gz"], names
-    assert [n for n in names if n.endswith(".whl")] == ["trusted_publishing_guide-0.1.0-py3-none-any.whl"], names
+    assert [n for n in names if n.endswith(".tar.gz")] == ["trustpub-0.1.0.tar.gz"], names
+    assert [n for n in names if n.endswith(".whl")] == ["trustpub-0.1.0-py3-none-any.whl"], names
 
 
 def test_twine_check_strict_passes_as_in_the_release_workflow(dist):
@@ -56,12 +56,21 @@ def test_twine_check_strict_passes_as_in_the_release_workflow(dist):
     assert res.stdout.count("PASSED") == 2, res.stdout
 
 
-def test_wheel_holds_the_macros_and_the_scripts_library(dist):
+def test_wheel_holds_the_toolkit_only(dist):
     [wheel] = dist.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for module in ("macros/__init__.py", "macros/badges.py", "tpkit/__init__.py", "tpkit/checks.py"):
+    for module in ("trustpub/__init__.py", "trustpub/__main__.py", "trustpub/checks.py",
+                   "trustpub/commands/checklist.py", "trustpub/checklist.schema.json"):
         assert module in names, module
-    assert not any(n.startswith(("tests/", "docs/")) for n in names)
+    # one top-level package, nothing of the site: no `macros`, tests or docs to clash with others
+    tops = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
+    assert tops == {"trustpub"}, tops
+    [meta] = [n for n in names if n.endswith(".dist-info/METADATA")]
+    metadata = zipfile.ZipFile(wheel).read(meta).decode()
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    assert not [r for r in requires if "mkdocs" in r and "extra ==" not in r], requires
+    [entry_points] = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    assert "trustpub = trustpub.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_sdist_holds_what_the_site_and_the_tests_need(dist):
@@ -69,5 +78,5 @@ def test_sdist_holds_what_the_site_and_the_tests_need(dist):
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     for path in ("pyproject.toml", "mkdocs.yml", "README.md", ".github/workflows/release.yml", "docs/index.md",
-                 "macros/site.py", "scripts/checklist.py", "scripts/tpkit/checks.py", "tests/conftest.py"):
+                 "macros/site.py", "scripts/checklist.py", "src/trustpub/checks.py", "tests/conftest.py"):
         assert path in names, path

@@ -97,7 +97,7 @@ def test_pending_option_links_the_pending_page(repo):
     ("list", "Could not tell whether widget is on PyPI (unexpected answer)"),  # a 200 that is no project
 ])
 def test_online_check_picks_the_link(repo, capsys, monkeypatch, code, expect):
-    from publisher_values import main
+    from trustpub.commands.publisher_values import main
 
     seen = []
 
@@ -140,7 +140,7 @@ def test_bad_input(make_repo, tmp_path):
 
 
 def test_tp_offline_env_is_offline(repo, capsys, monkeypatch):
-    from publisher_values import main
+    from trustpub.commands.publisher_values import main
 
     def refuse(request: httpx.Request) -> httpx.Response:
         raise AssertionError("asked the index although TP_OFFLINE=1")

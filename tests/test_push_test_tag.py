@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-import push_test_tag
+from trustpub.commands import push_test_tag
 from local_pypi import MockPyPI, project_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def index(versions_by_host: dict[str, list[str]]) -> httpx.MockTransport:
 
 
 def run_main(repo, *args: str, transport=None) -> int:
-    from tpkit.errors import BadInput, CannotFix
+    from trustpub.errors import BadInput, CannotFix
 
     try:
         return push_test_tag.main(["--repo", str(repo.path), *args], transport=transport)
@@ -84,9 +84,9 @@ def test_cleanup_removes_local_and_remote_and_the_checklist_agrees(make_repo, ca
     assert run_main(repo, "--yes", "--offline") == 0
     repo.tag("v1.2.0-test9", "local only")
 
-    checks = pytest.importorskip("tpkit.checks")
-    from tpkit.config import Subject
-    from tpkit.repo import Repo
+    checks = pytest.importorskip("trustpub.checks")
+    from trustpub.config import Subject
+    from trustpub.repo import Repo
 
     def status():
         results = checks.run_checks(Repo.open(repo.path), Subject(project="widget", owner="acme", repository="widget"),

@@ -1,4 +1,4 @@
-"""tpkit.pypi against a misbehaving server on 127.0.0.1 (tests/faultserver.py).
+"""trustpub.pypi against a misbehaving server on 127.0.0.1 (tests/faultserver.py).
 
 Every fault ends within its budget, yields `Fetched.error` (one clear line),
 never an exception; the healthy path still works next to the faulty ones.
@@ -15,7 +15,7 @@ import pytest
 
 from faultserver import FaultServer, closed_port
 from tally import count
-from tpkit.pypi import MAX_BODY, Fetched, fetch_all, fetch_all_sync
+from trustpub.pypi import MAX_BODY, Fetched, fetch_all, fetch_all_sync
 
 TIMEOUT = 1.0
 BUDGET = 2.0

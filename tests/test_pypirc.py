@@ -1,4 +1,4 @@
-"""tpkit.pypirc: the one reader of .pypirc (findings, scrub, byte-for-byte preservation)."""
+"""trustpub.pypirc: the one reader of .pypirc (findings, scrub, byte-for-byte preservation)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tpkit.errors import BadInput
-from tpkit.pypirc import default_pypirc_path, parse_pypirc, read_pypirc, split_lines
+from trustpub.errors import BadInput
+from trustpub.pypirc import default_pypirc_path, parse_pypirc, read_pypirc, split_lines
 
 TOKEN_A = "pypi-AgEIcHlwaS5vcmcCJDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 TOKEN_B = "pypi-AgENdGVzdC5weXBpLm9yZwBBBBBBBBBBBBBBBBBBBBBBBB"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tpkit.errors import BadInput
-from tpkit.pyproject import build_version, parse_pyproject
+from trustpub.errors import BadInput
+from trustpub.pyproject import build_version, parse_pyproject
 
 
 @pytest.mark.parametrize("text, kind, version", [

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-import release
+from trustpub.commands import release
 from local_pypi import MockPyPI, project_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +81,8 @@ def pypi(versions_by_host: dict[str, list[str] | None]) -> httpx.MockTransport:
 
 
 def run_main(repo, *args: str, transport=None) -> int:
-    """In process, as `tpkit.cli.run` would: expected errors become a line on stderr and an exit code."""
-    from tpkit.errors import BadInput, CannotFix
+    """In process, as `trustpub.cli.run` would: expected errors become a line on stderr and an exit code."""
+    from trustpub.errors import BadInput, CannotFix
 
     try:
         return release.main(["--repo", str(repo.path), "--date", DATE, *args], transport=transport)
@@ -139,9 +139,9 @@ def test_release_sets_version_moves_changelog_commits_tags_and_pushes(make_repo,
 
 
 def test_checklist_tag_matches_version_after_release(make_repo):
-    checks = pytest.importorskip("tpkit.checks")
-    from tpkit.config import Subject
-    from tpkit.repo import Repo
+    checks = pytest.importorskip("trustpub.checks")
+    from trustpub.config import Subject
+    from trustpub.repo import Repo
 
     repo = make_repo(files=files())
     subject = Subject(project="widget", owner="acme", repository="widget")

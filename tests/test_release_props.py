@@ -16,9 +16,9 @@ from collections import Counter
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from release import set_pyproject_version
+from trustpub.commands.release import set_pyproject_version
 from tally import count
-from tpkit.changelog import release_changelog
+from trustpub.changelog import release_changelog
 
 EXAMPLES = max(30, settings.default.max_examples // 4)
 text_line = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[]#\\\"'`\u2028\u2029\x85"),

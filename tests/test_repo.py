@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tpkit.errors import BadInput
-from tpkit.repo import Repo, parse_github_remote
+from trustpub.errors import BadInput
+from trustpub.repo import Repo, parse_github_remote
 
 SEED = (Path(__file__).parent / "data" / "seed_release.yml").read_text()
 

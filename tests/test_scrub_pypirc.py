@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tpkit.pypirc import read_pypirc
+from trustpub.pypirc import read_pypirc
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "scrub_pypirc.py"
@@ -46,11 +46,11 @@ def exact(p: Path) -> str:
 def check_status(path: Path, make_repo) -> str | None:
     """The checklist's verdict on `no-token-in-pypirc`, when the checklist exists."""
     try:
-        from tpkit.checks import result_by_slug, run_checks
+        from trustpub.checks import result_by_slug, run_checks
     except ImportError:
         return None
-    from tpkit.config import Subject
-    from tpkit.repo import Repo
+    from trustpub.config import Subject
+    from trustpub.repo import Repo
 
     repo = make_repo()
     subject = Subject(project="widget", owner="acme", repository="widget")

@@ -1,4 +1,4 @@
-"""Property tests for the `.pypirc` scrubber (scripts/scrub_pypirc.py via tpkit.pypirc).
+"""Property tests for the `.pypirc` scrubber (scripts/scrub_pypirc.py via trustpub.pypirc).
 
 Hypothesis generates `.pypirc` files with comments, blank lines, CRLF and LF
 (mixed), a BOM, unicode, several sections, tokens under different keys and in
@@ -30,10 +30,10 @@ from unittest import mock
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-import scrub_pypirc
+from trustpub.commands import scrub_pypirc
 from tally import count
-from tpkit.pypirc import parse_pypirc, split_lines
-from tpkit.secrets import TOKEN_RE
+from trustpub.pypirc import parse_pypirc, split_lines
+from trustpub.secrets import TOKEN_RE
 
 B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

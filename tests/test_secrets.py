@@ -1,4 +1,4 @@
-"""tpkit.secrets: whatever surrounds a token, redaction removes it and keeps the rest."""
+"""trustpub.secrets: whatever surrounds a token, redaction removes it and keeps the rest."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tally import count
-from tpkit.secrets import TOKEN_RE, contains_token, redact, redact_text, redact_url_passwords
+from trustpub.secrets import TOKEN_RE, contains_token, redact, redact_text, redact_url_passwords
 
 B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 REAL = "pypi-AgEIcHlwaS5vcmc" + "Q" * 150

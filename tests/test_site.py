@@ -19,7 +19,7 @@ import pytest
 from local_pypi import BlackHole, MockPyPI, project_json
 from macros.site import (ROOT, SiteError, include_file, known_scripts, line_number, publisher_table, script_help,
                          script_help_text, script_link)
-from tpkit.config import Subject
+from trustpub.config import Subject
 
 RELEASE = ".github/workflows/release.yml"
 BUDGET = 2.0  # extra.tp.badges.budget in mkdocs.yml
@@ -106,9 +106,9 @@ def test_script_help_of_a_failing_script_fails_with_its_last_error_line(script_r
         script_help("broken.py", root=script_root)
 
 
-def test_script_output_is_cached_until_the_script_or_tpkit_changes(script_root):
-    (script_root / "scripts" / "tpkit").mkdir()
-    (script_root / "scripts" / "tpkit" / "lib.py").write_text("X = 1\n")
+def test_script_output_is_cached_until_the_script_or_the_toolkit_changes(script_root):
+    (script_root / "src" / "trustpub" / "commands").mkdir(parents=True)
+    (script_root / "src" / "trustpub" / "commands" / "lib.py").write_text("X = 1\n")
     counter = script_root / "runs.txt"
     script = script_root / "scripts" / "count.py"
     script.write_text(f"open({str(counter)!r}, 'a').write('x')\nprint('help text')\n")
@@ -118,7 +118,7 @@ def test_script_output_is_cached_until_the_script_or_tpkit_changes(script_root):
     assert script_help_text("count.py", root=script_root, cache_dir=cache) == "help text\n"
     assert script_help_text("count.py", root=script_root, cache_dir=cache) == "help text\n"
     assert runs() == 1  # the second build took it from the cache
-    (script_root / "scripts" / "tpkit" / "lib.py").write_text("X = 2\n")
+    (script_root / "src" / "trustpub" / "commands" / "lib.py").write_text("X = 2\n")
     script_help_text("count.py", root=script_root, cache_dir=cache)
     assert runs() == 2  # the shared library changed: run again
     script.write_text(script.read_text().replace("help text", "new help"))

@@ -6,8 +6,8 @@ import re
 
 from macros.site import known_scripts
 from macros.troubleshooting import diagnose_example, render_troubleshooting_markdown
-from tpkit.config import Subject
-from tpkit.diagnose import MESSAGES
+from trustpub.config import Subject
+from trustpub.diagnose import MESSAGES
 
 SUBJECT = Subject(project="widget", owner="octo-org", repository="widget", workflow="release.yml")
 

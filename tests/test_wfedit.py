@@ -1,4 +1,4 @@
-"""tpkit.wfedit: round-trip edits that leave every untouched line byte for byte."""
+"""trustpub.wfedit: round-trip edits that leave every untouched line byte for byte."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from hypothesis import given, settings, strategies as st
 from ruamel.yaml.comments import CommentedMap
 
 from wf_helpers import ROOT, SEED, WF, seed_text
-from tpkit.errors import BadInput
-from tpkit.repo import Repo, make_yaml
-from tpkit.wfedit import (Indent, WorkflowEdit, detect_indent, flow_map, insert_key, merge_dump, plain,
+from trustpub.errors import BadInput
+from trustpub.repo import Repo, make_yaml
+from trustpub.wfedit import (Indent, WorkflowEdit, detect_indent, flow_map, insert_key, merge_dump, plain,
                           remove_item, remove_key, replace_value, target_workflows)
 
 FOUR_SPACES = """\

@@ -28,16 +28,16 @@ import jsonschema
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-import fix_action_ref
-import fix_attestations
-import fix_tag_overlap
-import harden_workflow
+from trustpub.commands import fix_action_ref
+from trustpub.commands import fix_attestations
+from trustpub.commands import fix_tag_overlap
+from trustpub.commands import harden_workflow
 from conftest import git
 from tally import count
-from tpkit.checks import run_checks
-from tpkit.config import Subject
-from tpkit.repo import PUBLISH_ACTION, Repo, make_yaml
-from tpkit.wfedit import WorkflowEdit, limit_id_token, plain
+from trustpub.checks import run_checks
+from trustpub.config import Subject
+from trustpub.repo import PUBLISH_ACTION, Repo, make_yaml
+from trustpub.wfedit import WorkflowEdit, limit_id_token, plain
 
 SCHEMA = json.loads((Path(check_jsonschema.__file__).parent / "builtin_schemas" / "vendor"
                      / "github-workflows.json").read_text())

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from tpkit.config import UPLOAD_URLS, load_site_config
+from trustpub.config import UPLOAD_URLS, load_site_config
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -8,15 +8,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
+SRC = ROOT / "src"
 SEED = ROOT / "tests" / "data" / "seed_release.yml"
 VENV_BIN = ROOT / ".venv" / "bin"
 WF = ".github/workflows/release.yml"
 PYPROJECT = '[project]\nname = "widget"\nversion = "1.2.3"\n'
 
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
 
-from tpkit.config import Subject  # noqa: E402
+from trustpub.config import Subject  # noqa: E402
 
 SUBJECT = Subject(project="widget", owner="acme", repository="widget", workflow="release.yml",
                   environment="pypi", testpypi_environment="testpypi")
@@ -33,8 +34,8 @@ def run_script(script: str, repo: Path, *args: str, stdin=subprocess.DEVNULL) ->
 
 
 def status(repo: Path, slug: str, subject: Subject = SUBJECT) -> str:
-    from tpkit.checks import result_by_slug, run_checks
-    from tpkit.repo import Repo
+    from trustpub.checks import result_by_slug, run_checks
+    from trustpub.repo import Repo
 
     results = run_checks(Repo.open(repo), subject, offline=True, only=[slug])
     return result_by_slug(results, slug).status

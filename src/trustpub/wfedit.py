@@ -1,6 +1,6 @@
 """Editing workflow files so that only the lines that had to change do change.
 
-A workflow is loaded round-trip (tpkit.repo.make_yaml), changed as a tree, and
+A workflow is loaded round-trip (trustpub.repo.make_yaml), changed as a tree, and
 dumped with the file's own indentation. ruamel.yaml's dump is not byte-exact
 (it strips whitespace-only lines, drops a blank line after a nested mapping,
 may re-indent), so the result is merged back: the dump of the *unchanged* tree
@@ -28,9 +28,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from tpkit.edit import Edit, read_exact
-from tpkit.errors import BadInput
-from tpkit.repo import WORKFLOWS_DIR, Repo, Workflow, load_workflow_text, make_yaml, read_text
+from trustpub.edit import Edit, read_exact
+from trustpub.errors import BadInput
+from trustpub.repo import WORKFLOWS_DIR, Repo, Workflow, load_workflow_text, make_yaml, read_text
 
 MSG_NO_WORKFLOW = "{path}: no such workflow file"
 MSG_NO_PUBLISHING = ("{dir}: no workflow uses pypa/gh-action-pypi-publish; "
@@ -337,7 +337,7 @@ def block_map(*pairs: tuple[str, Any]) -> CommentedMap:
 # -- one workflow file under edit -------------------------------------------------
 @dataclass
 class WorkflowEdit:
-    """A workflow's text and a fresh round-trip tree to change; `edit()` gives the tpkit.edit.Edit."""
+    """A workflow's text and a fresh round-trip tree to change; `edit()` gives the trustpub.edit.Edit."""
 
     path: Path
     relpath: str
@@ -539,13 +539,13 @@ def add_workflow_option(parser: Any) -> None:
 
 def run_fixer(args: Any, fix: Fix, what: str,
               wanted: Callable[[Workflow], bool] | None = None) -> int:
-    """Apply `fix` to each target workflow, then show/confirm/write through tpkit.edit.
+    """Apply `fix` to each target workflow, then show/confirm/write through trustpub.edit.
 
     `fix` changes `WorkflowEdit.data` in place and returns what it could not fix
     (one line each). Exit code: 0 fixed or nothing to do, 1 not applied or a problem left.
     """
-    from tpkit.cli import info
-    from tpkit.edit import apply_edits
+    from trustpub.cli import info
+    from trustpub.edit import apply_edits
 
     repo = Repo.open(args.repo)
     targets = target_workflows(repo, getattr(args, "workflow", None), wanted or (lambda wf: bool(wf.publish_steps)))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from packaging.version import InvalidVersion, Version
 
-from tpkit.pypi import fetch_all_sync
+from trustpub.pypi import fetch_all_sync
 
 INDEX_TIMEOUT = 10.0  # seconds for one request
 

@@ -1,6 +1,6 @@
 """Which workflows a tag push starts, and the guide's test tags (`v1.2.3-test1`).
 
-Tag patterns are read by the checklist's matcher (`tpkit.checks.tag_trigger`),
+Tag patterns are read by the checklist's matcher (`trustpub.checks.tag_trigger`),
 so the scripts and the checklist agree on what a tag starts.
 """
 
@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from tpkit.errors import BadInput, CannotFix
-from tpkit.repo import GIT_TIMEOUT, Repo
+from trustpub.errors import BadInput, CannotFix
+from trustpub.repo import GIT_TIMEOUT, Repo
 
 MSG_GIT_FAILED = "{what} ({why}); see git status, fix the cause and re-run"
 MSG_REMOTE_UNREACHABLE = "cannot list the tags on origin ({why}); nothing was changed"
@@ -25,7 +25,7 @@ class TagWorkflow:
 
 def workflows_for_tag(repo: Repo, tag: str) -> list[TagWorkflow]:
     """The workflows in .github/workflows that a push of `tag` starts."""
-    from tpkit.checks import tag_trigger
+    from trustpub.checks import tag_trigger
 
     found = []
     for wf in repo.workflows:
@@ -36,7 +36,7 @@ def workflows_for_tag(repo: Repo, tag: str) -> list[TagWorkflow]:
 
 
 def is_test_tag(name: str) -> bool:
-    from tpkit.checks import TEST_TAG_RE  # the checklist's definition of a test tag
+    from trustpub.checks import TEST_TAG_RE  # the checklist's definition of a test tag
 
     return TEST_TAG_RE.search(name) is not None
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
-from tpkit.errors import BadInput
+from trustpub.errors import BadInput
 
 # The only place the package indexes' addresses are written down.
 INDEXES: dict[str, str] = {

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from tpkit.config import Subject
-from tpkit.errors import BadInput
-from tpkit.repo import Repo, Workflow, read_text
-from tpkit import zizmor
-from tpkit.secrets import TOKEN_RE, redact, redact_text
+from trustpub.config import Subject
+from trustpub.errors import BadInput
+from trustpub.repo import Repo, Workflow, read_text
+from trustpub import zizmor
+from trustpub.secrets import TOKEN_RE, redact, redact_text
 
 STATUSES = ("pass", "fail", "warn", "manual", "skip")
 SCHEMA_ID = "tp-checklist/1"
@@ -272,7 +272,7 @@ class Context:
             [self.subject.provenance_url(version, name) for name in filenames])])
 
     def _fetch(self, urls: list[str]) -> list[Any]:
-        from tpkit import pypi  # httpx is imported only when PyPI is asked (keeps --offline fast)
+        from trustpub import pypi  # httpx is imported only when PyPI is asked (keeps --offline fast)
 
         started = self._cache.setdefault("pypi_started", time.monotonic())
         budget = self.budget if self.budget is not None else pypi.DEFAULT_BUDGET
@@ -1075,7 +1075,7 @@ def tag_matches_version(ctx: Context) -> Outcome:
         return skipped(f"{wf.filename} does not run on tag pushes (see TP103)")
     if not tags:
         return skipped(f"no release tags matching {wf.filename}'s trigger yet")
-    from tpkit.pyproject import build_version, parse_pyproject  # here: no TOML parser without release tags
+    from trustpub.pyproject import build_version, parse_pyproject  # here: no TOML parser without release tags
 
     texts = ctx.repo.show_many([(t.commit, "pyproject.toml") for t in tags])
     bad, notes, ok = [], [], []
@@ -1188,7 +1188,7 @@ def no_token_in_pypirc(ctx: Context) -> Outcome:
         if explicit:  # a path the user named and that is not there is a typo, not a clean machine
             read_text(path, label)  # the one-line "no such file" error
         return passed(f"{label}: no such file")
-    from tpkit.pypirc import read_pypirc, token_line  # the one .pypirc reader, shared with scrub_pypirc.py
+    from trustpub.pypirc import read_pypirc, token_line  # the one .pypirc reader, shared with scrub_pypirc.py
 
     pypirc = read_pypirc(path)
     found = [f"{label}:{f.line}: [{f.section or '(top)'}] " + (f"{f.key} = " if f.key else "# ")

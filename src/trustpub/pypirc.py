@@ -31,8 +31,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tpkit.errors import BadInput
-from tpkit.secrets import TOKEN_RE, contains_token, redact_text
+from trustpub.errors import BadInput
+from trustpub.secrets import TOKEN_RE, contains_token, redact_text
 
 PYPIRC_ENV = "PYPIRC"
 DEFAULT_NAME = ".pypirc"

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TextIO
 
-from tpkit.errors import BadInput, CannotFix
-from tpkit.secrets import redact_text
+from trustpub.errors import BadInput, CannotFix
+from trustpub.secrets import redact_text
 
 MSG_NOTHING = "nothing to do: {what}"
 MSG_NO_TTY = "not applied: no terminal to confirm; re-run with --yes to apply, or --dry-run to only see the diff"
@@ -82,7 +82,7 @@ def confirm(question: str, stdin: TextIO | None = None) -> bool | None:
 
 def may_proceed(question: str, *, yes: bool, dry_run: bool, stdin: TextIO | None = None) -> int | None:
     """None to go on with a change; else the exit code to stop with (0 dry run, 1 not confirmed)."""
-    from tpkit.cli import info
+    from trustpub.cli import info
 
     if dry_run:
         info(MSG_DRY_RUN)
@@ -102,7 +102,7 @@ def may_proceed(question: str, *, yes: bool, dry_run: bool, stdin: TextIO | None
 def apply_edits(edits: list[Edit], *, yes: bool, dry_run: bool, what: str,
                 write: Callable[[str], None] | None = None, stdin: TextIO | None = None) -> int:
     """Show, confirm and apply. Returns the exit code (0 applied or nothing to do, 1 not applied)."""
-    from tpkit.cli import info, out
+    from trustpub.cli import info, out
 
     write = write or out
     pending = [e for e in edits if e.changed]

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
-from tpkit.config import DEFAULTS, INDEXES, Subject, subject_from_site_config
-from tpkit.errors import BadInput, CannotFix
-from tpkit.secrets import redact_text
+from trustpub.config import DEFAULTS, INDEXES, Subject, subject_from_site_config
+from trustpub.errors import BadInput, CannotFix
+from trustpub.secrets import redact_text
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+# How the running command was invoked (`trustpub check`); set by trustpub.commands.launch.
+PROG: str | None = None
 
 
 def out(text: str = "") -> None:
@@ -32,7 +35,7 @@ def info(text: str) -> None:
 
 
 def die(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "tpkit"
+    prog = PROG or (Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "trustpub")
     info(f"{prog}: error: {message}")
     raise SystemExit(code)
 
@@ -45,7 +48,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def make_parser(prog: str, description: str, *, edits: bool = True, subject: bool = True) -> Parser:
-    parser = Parser(prog=prog, description=description,
+    parser = Parser(prog=PROG or prog, description=description,
                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repo", metavar="PATH", default=".",
                         help="the repository to work on (default: the current directory)")
@@ -117,7 +120,7 @@ def resolve_subject(repo, args: argparse.Namespace) -> ResolvedSubject:
 
 
 def detect_project_name(root: Path) -> str | None:
-    from tpkit.pyproject import read_pyproject
+    from trustpub.pyproject import read_pyproject
 
     pp = root / "pyproject.toml"
     if not pp.is_file():

@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from tpkit.errors import BadInput
+from trustpub.errors import BadInput
 
 # Build backends / tools whose dynamic version comes from git tags.
 TAG_VERSION_TOOLS = ("setuptools_scm", "setuptools-scm", "hatch-vcs", "hatch_vcs", "versioningit",
@@ -21,7 +21,7 @@ def parse_pyproject(text: str, source: str) -> dict:
 
 
 def read_pyproject(path: Path) -> dict:
-    from tpkit.repo import read_text
+    from trustpub.repo import read_text
 
     return parse_pyproject(read_text(path, str(path)), str(path))
 

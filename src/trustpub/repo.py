@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from tpkit.config import index_of_url
-from tpkit.errors import BadInput
+from trustpub.config import index_of_url
+from trustpub.errors import BadInput
 
 if TYPE_CHECKING:  # ruamel is imported when a workflow is loaded round-trip, not before (start-up time)
     from ruamel.yaml import YAML

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from tpkit.config import UPLOAD_URLS, index_host
+from trustpub.config import UPLOAD_URLS, index_host
 
 # Where a case is explained on PyPI's own documentation (path on docs.pypi.org).
 TROUBLESHOOTING_DOC = "/trusted-publishers/troubleshooting/"

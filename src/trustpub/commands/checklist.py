@@ -1,0 +1,170 @@
+"""Check a repository (and PyPI) against the Trusted Publishing checklist, item by item.
+
+Every item has a stable id, a status (pass, fail, warn, manual, skip), one
+line of evidence (file:line where there is one) and the fix: the script to
+run, or the section of the guide for items only a person can confirm.
+
+Exit status: 0 when nothing fails (warn, manual and skip don't fail),
+1 when a check fails, 2 for bad input or usage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from trustpub.cli import EXIT_OK, make_parser, out, resolve_subject, run
+from trustpub import zizmor
+from trustpub.errors import BadInput
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "checklist.schema.json"
+OFFLINE_ENV = "TP_OFFLINE"
+
+MSG_NO_WORKFLOWS = "{root}: no workflow files in .github/workflows (expected {path}, *.yml or *.yaml); nothing to check"
+MSG_HEADER = "Trusted Publishing checklist for {project} on {index} ({slug}, {workflow}, environment {environment})"
+MSG_OFFLINE_NOTE = "offline: PyPI was not asked"
+MSG_SUMMARY = "{counts} -> exit {code}"
+MSG_FIX = "fix: {fix}"
+MSG_DOCS = "see the guide: {page}"
+
+EPILOG = """\
+examples:
+  python scripts/checklist.py                      # this repository, PyPI included
+  python scripts/checklist.py --repo ../mypkg --offline
+  python scripts/checklist.py --json > checklist.json
+  python scripts/checklist.py --only TP105 --only publish-environment
+
+environment:
+  TP_OFFLINE=1   same as --offline
+  PYPIRC         the .pypirc to check instead of ~/.pypirc (--pypirc wins)
+  NO_COLOR       no colour even on a terminal
+
+JSON output (--json) follows src/trustpub/checklist.schema.json ("schema": "tp-checklist/1").
+"""
+
+_COLOURS = {"pass": "32", "fail": "31;1", "warn": "33", "manual": "36", "skip": "2"}
+
+
+def build_parser():
+    parser = make_parser("checklist.py", __doc__.split("\n\n")[0], edits=False)
+    parser.epilog = EPILOG
+    parser.add_argument("--offline", action="store_true",
+                        help="don't ask PyPI or the git remote (the PyPI items are skipped)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON (see the schema below)")
+    parser.add_argument("--pypirc", metavar="PATH", help="the .pypirc to check (default: $PYPIRC or ~/.pypirc)")
+    parser.add_argument("--only", metavar="ID", action="append",
+                        help="run only this check (id like TP105 or slug like publish-environment); repeatable")
+    parser.add_argument("--list", action="store_true", help="list the checks (id, slug, title) and exit")
+    return parser
+
+
+def fix_hint(fix: str | None, repo_root: Path | None = None, cwd: Path | None = None) -> str:
+    """How a person applies a fix: the command for a script, the page for a doc anchor, or the URL."""
+    if not fix:
+        return ""
+    if fix.endswith(".py"):
+        from trustpub.commands import command_for_script
+
+        cwd = (cwd or Path.cwd()).resolve()
+        target = f" --repo {repo_root}" if repo_root is not None and repo_root.resolve() != cwd else ""
+        return MSG_FIX.format(fix=f"trustpub {command_for_script(fix).name}{target}")
+    if fix.startswith(("http://", "https://")):
+        return MSG_FIX.format(fix=fix)
+    return MSG_DOCS.format(page=f"docs/{fix}")
+
+
+def use_colour(stream=None) -> bool:
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Path | None = None) -> list[str]:
+    from trustpub.checks import GROUPS, exit_code, summarize
+
+    def paint(status: str, text: str) -> str:
+        return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
+
+    lines = [MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
+                               workflow=subject.workflow, environment=subject.environment)]
+    if offline:
+        lines.append(MSG_OFFLINE_NOTE)
+    id_width = max([len(r.id) for r in results] + [5])
+    indent = " " * (2 + 6 + 2 + id_width + 2)
+    group = None
+    for r in results:
+        if r.group != group:
+            group = r.group
+            lines += ["", GROUPS[group]]
+        lines.append(f"  {paint(r.status, r.status.upper().ljust(6))}  {r.id.ljust(id_width)}  {r.title}")
+        lines.append(f"{indent}{r.evidence}")
+        if r.status in ("fail", "warn", "manual") and r.fix:
+            lines.append(f"{indent}{fix_hint(r.fix, repo_root)}")
+    counts = summarize(results)
+    shown = ", ".join(paint(s, f"{n} {s}") for s, n in counts.items())
+    lines += ["", MSG_SUMMARY.format(counts=shown, code=exit_code(results))]
+    return lines
+
+
+def as_json(results, subject, *, repo, offline: bool) -> dict:
+    from trustpub.checks import SCHEMA_ID, exit_code, summarize
+
+    return {
+        "schema": SCHEMA_ID,
+        "repo": str(repo.root),
+        "offline": offline,
+        "subject": {"project": subject.project, "owner": subject.owner, "repository": subject.repository,
+                    "workflow": subject.workflow, "environment": subject.environment,
+                    "testpypi_workflow": subject.testpypi_workflow,
+                    "testpypi_environment": subject.testpypi_environment, "index": subject.index,
+                    "index_url": subject.index_url},
+        "summary": {**summarize(results), "exit_code": exit_code(results)},
+        "checks": [r.as_dict() for r in results],
+    }
+
+
+def list_checks() -> list[str]:
+    from trustpub.checks import CHECKS
+
+    return [f"{c.id}  {c.slug:<30} {c.title}" for c in CHECKS]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list:
+        for line in list_checks():
+            out(line)
+        return EXIT_OK
+    if args.only is None or {"TP301", "zizmor"} & set(args.only):
+        # zizmor is the slowest item: start it before the YAML parser is even imported.
+        zizmor.prestart(Path(args.repo).expanduser())
+    try:
+        return run_checklist(args)
+    finally:
+        zizmor.discard()
+
+
+def run_checklist(args) -> int:
+    from trustpub.repo import Repo
+
+    repo = Repo.open(args.repo)
+    from trustpub.checks import exit_code, run_checks, select_checks
+
+    select_checks(args.only)  # an unknown --only is bad usage before anything runs
+    subject = resolve_subject(repo, args).subject
+    if not repo.workflow_paths():
+        raise BadInput(MSG_NO_WORKFLOWS.format(root=repo.root, path=subject.workflow_path))
+    offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
+    results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc)
+    if args.json:
+        out(json.dumps(as_json(results, subject, repo=repo, offline=offline), indent=2, ensure_ascii=False))
+    else:
+        for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root):
+            out(line)
+    return exit_code(results)
+
+
+if __name__ == "__main__":  # python -m trustpub.commands.checklist
+    run(main)

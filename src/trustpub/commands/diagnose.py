@@ -1,0 +1,176 @@
+"""Diagnose a failed Trusted Publishing release from its log.
+
+Reads a GitHub Actions log (a file, or stdin with no file or `-`), recognises the
+real error messages of pypa/gh-action-pypi-publish, PyPI's token exchange,
+`uv publish`, twine/the upload endpoint and GitHub Actions, and prints each
+case's cause and the script that fixes it.
+
+When the log carries the OIDC token's claims (the action's bullet list under a
+refused exchange, or uv's `OidcTokenClaims { … }` / `GitHubTokenClaims { … }`),
+it derives the exact publisher values PyPI must have (owner, repository,
+workflow file name, environment; PyPI or TestPyPI from the log) and shows them
+next to the values configured for this repository, marking each difference.
+
+Changes nothing (--dry-run and --yes are accepted like in every script).
+Exit: 0 something recognised, 1 nothing recognised, 2 bad input (unreadable or empty log).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from trustpub.cli import info, make_parser, out, resolve_subject, run
+from trustpub.diagnose import Diagnosis, Row, compare, diagnose
+from trustpub.errors import BadInput
+from trustpub.repo import Repo, read_text
+
+MAX_LOG_BYTES = 64 * 1024 * 1024
+MSG_NO_INPUT = "no log given: pass LOGFILE, or pipe the log on stdin (use - for stdin)"
+MSG_EMPTY = "{source}: the log is empty"
+MSG_TOO_BIG = "{source}: larger than {limit} MB; pass the failed job's log only"
+MSG_NOTHING = ("{source}: no known Trusted Publishing error found; see the troubleshooting page, or run "
+               "scripts/checklist.py to check the repository")
+MSG_RECOGNISED = "{source}: recognised {count} case(s)"
+MSG_NO_CONFIG = "(no configured values to compare: {why})"
+MSG_ENV_NOTE = ("Environment name: when it is set on the index, the job must declare exactly that "
+                "`environment:`; leave it blank on the index to accept any")
+MSG_REGISTER = "Register or correct the publisher at {url} (project exists) or {pending} (pending publisher)"
+MISSING_VALUE = "(none)"
+DIFFERS = "<- differs"
+
+
+def build_parser():
+    parser = make_parser("diagnose.py", __doc__, edits=True, subject=True)
+    parser.set_defaults(repo=None)
+    parser.add_argument("logfile", nargs="?", metavar="LOGFILE", help="the log to read (default/-: stdin)")
+    parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    return parser
+
+
+def read_log(logfile: str | None) -> tuple[str, str]:
+    if logfile and logfile != "-":
+        path = Path(logfile)
+        if path.is_file() and path.stat().st_size > MAX_LOG_BYTES:
+            raise BadInput(MSG_TOO_BIG.format(source=logfile, limit=MAX_LOG_BYTES // 2**20))
+        text, source = read_text(path, logfile), logfile
+    else:
+        if logfile is None and (sys.stdin is None or sys.stdin.isatty()):
+            raise BadInput(MSG_NO_INPUT)
+        raw = sys.stdin.buffer.read(MAX_LOG_BYTES + 1)
+        if len(raw) > MAX_LOG_BYTES:
+            raise BadInput(MSG_TOO_BIG.format(source="stdin", limit=MAX_LOG_BYTES // 2**20))
+        if b"\0" in raw:
+            raise BadInput("stdin: binary data, expected a text log")
+        text, source = raw.decode("utf-8", errors="replace"), "stdin"
+    if not text.strip():
+        raise BadInput(MSG_EMPTY.format(source=source))
+    return text, source
+
+
+def configured_subject(args):
+    """(subject, where its values come from) or (None, why not)."""
+    explicit = args.repo is not None
+    try:
+        repo = Repo.open(args.repo or ".")
+        resolved = resolve_subject(repo, args)
+    except BadInput as exc:
+        if explicit:
+            raise
+        return None, str(exc)
+    sources = sorted(set(resolved.sources[k] for k in ("owner", "repository", "workflow", "environment")
+                         if k in resolved.sources))
+    return resolved.subject, ", ".join(sources)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    text, source = read_log(args.logfile)
+    result = diagnose(text)
+    subject, config_source = configured_subject(args) if result.publisher else (None, None)
+    rows: list[Row] | None = None
+    index = None
+    if result.publisher:
+        index = result.publisher.index or (subject.index if subject else None)
+        configured = subject.publisher_form(index) if subject else None
+        rows = compare(result.publisher, configured)
+    if args.json:
+        out(json.dumps(to_json(result, source, rows, subject, config_source, index), indent=2, ensure_ascii=False))
+    else:
+        print_text(result, source, rows, subject, config_source, index)
+    return 0 if result.recognised else 1
+
+
+def to_json(result: Diagnosis, source: str, rows, subject, config_source, index) -> dict:
+    pub = result.publisher
+    return {
+        "source": source,
+        "recognised": result.recognised,
+        "matches": [{"id": m.id, "title": m.title, "cause": m.cause, "fix": m.fix, "script": m.script,
+                     "printed_by": m.source, "generic": m.generic, "shown": m in result.shown}
+                    for m in result.matches],
+        "claims": result.claims or None,
+        "claims_format": result.claims_format,
+        "publisher": None if pub is None else {
+            "owner": pub.owner, "repository": pub.repository, "workflow": pub.workflow,
+            "environment": pub.environment, "index": pub.index, "index_evidence": pub.index_evidence,
+            "ref": pub.ref, "notes": pub.notes,
+        },
+        "comparison": None if rows is None else [
+            {"field": r.field, "required": r.required, "configured": r.configured, "differs": r.differs}
+            for r in rows],
+        "configured_from": config_source if subject else None,
+        "publishing_url": subject.for_index(index).publishing_url if subject and index else None,
+        "pending_publisher_url": subject.for_index(index).pending_publisher_url if subject and index else None,
+    }
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis off for the terminal (the table's texts are also the docs' texts)."""
+    return text.replace("**", "")
+
+
+def print_text(result: Diagnosis, source: str, rows, subject, config_source, index) -> None:
+    if not result.recognised:
+        info(MSG_NOTHING.format(source=source))
+        return
+    shown = result.shown
+    info(MSG_RECOGNISED.format(source=source, count=len(shown)))
+    for m in shown:
+        out(f"[{m.id}] {m.title}" + (f"  (printed by {m.source})" if m.source else ""))
+        out(f"  cause:  {plain(m.cause)}")
+        out(f"  fix:    {plain(m.fix)}")
+        if m.script:
+            out(f"  script: python scripts/{m.script} --repo PATH")
+        out()
+    pub = result.publisher
+    if pub is None:
+        return
+    index_name = {"pypi": "PyPI", "testpypi": "TestPyPI"}.get(pub.index or "", None)
+    where = (f"{index_name} (the log says: {pub.index_evidence})" if index_name
+             else "index not named in the log" + (f"; assuming the configured {subject.index_name}" if subject else ""))
+    out(f"Publisher values from the token's claims ({result.claims_format} format), {where}:")
+    header = ("Field", "PyPI must have", f"Configured ({config_source})" if subject else "Configured")
+    table = [(r.field, r.required or MISSING_VALUE, r.configured if r.configured is not None else "-",
+              DIFFERS if r.differs else "") for r in rows]
+    widths = [max(len(header[i]), *(len(t[i]) for t in table)) for i in range(3)]
+    out("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+    for t in table:
+        out(("  " + "  ".join(c.ljust(w) for c, w in zip(t[:3], widths)) + ("  " + t[3] if t[3] else "")).rstrip())
+    if pub.ref:
+        out(f"  (token issued for {pub.ref})")
+    for note in pub.notes:
+        out(f"  note: {note}")
+    if any(r.differs and r.field == "Environment name" for r in rows):
+        out(f"  note: {MSG_ENV_NOTE}")
+    if subject is None:
+        out("  " + MSG_NO_CONFIG.format(why=config_source))
+    elif index:
+        target = subject.for_index(index)
+        out("  " + MSG_REGISTER.format(url=target.publishing_url, pending=target.pending_publisher_url))
+
+
+if __name__ == "__main__":  # python -m trustpub.commands.diagnose
+    run(main)
