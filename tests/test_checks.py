@@ -90,7 +90,7 @@ def test_registry_ids_slugs_and_groups_are_stable_and_unique():
     for c in CHECKS:
         assert re.fullmatch(r"TP\d{3}", c.id), c.id
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c.slug), c.slug
-        assert checks_mod._GROUP_BY_HUNDRED[c.id[2]] == c.group
+        assert checks_mod.base._GROUP_BY_HUNDRED[c.id[2]] == c.group
         assert c.title and c.verifies.endswith("."), c.id
         assert c.fix, f"{c.id} has no fix"
         if c.fix_script:
@@ -418,12 +418,12 @@ def test_zizmor_severity_maps_to_status(repo_with):
                                            "annotation": "here"},
                               "concrete": {"location": {"start_point": {"row": 4, "column": 0}}}}]}
     ctx._cache["zizmor"] = [finding, {**finding, "ignored": True}]
-    [low] = checks_mod.zizmor_check(ctx)
+    [low] = checks_mod.zizmor_audits.zizmor_check(ctx)
     assert low.status == "warn" and low.evidence == f"1 finding(s), worst severity low: {RELEASE}:5 (here)"
     ctx._cache["zizmor"] = [{**finding, "determinations": {"severity": "Medium"}}]
-    assert checks_mod.zizmor_check(ctx)[0].status == "fail"
+    assert checks_mod.zizmor_audits.zizmor_check(ctx)[0].status == "fail"
     ctx._cache["zizmor"] = "zizmor failed (exit 1): boom"
-    assert checks_mod.zizmor_check(ctx).status == "warn"
+    assert checks_mod.zizmor_audits.zizmor_check(ctx).status == "warn"
 
 
 def test_zizmor_missing_is_a_warning(repo_with, monkeypatch):

@@ -59,7 +59,7 @@ def test_twine_check_strict_passes_as_in_the_release_workflow(dist):
 def test_wheel_holds_the_toolkit_only(dist):
     [wheel] = dist.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for module in ("trustpub/__init__.py", "trustpub/__main__.py", "trustpub/checks.py",
+    for module in ("trustpub/__init__.py", "trustpub/__main__.py", "trustpub/checks/workflow.py",
                    "trustpub/commands/checklist.py", "trustpub/checklist.schema.json"):
         assert module in names, module
     # one top-level package, nothing of the site: no `macros`, tests or docs to clash with others
@@ -78,5 +78,5 @@ def test_sdist_holds_what_the_site_and_the_tests_need(dist):
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     for path in ("pyproject.toml", "mkdocs.yml", "README.md", ".github/workflows/release.yml", "docs/index.md",
-                 "macros/site.py", "scripts/checklist.py", "src/trustpub/checks.py", "tests/conftest.py"):
+                 "macros/site.py", "scripts/checklist.py", "src/trustpub/checks/workflow.py", "tests/conftest.py"):
         assert path in names, path

@@ -1,0 +1,339 @@
+"""Constants, the registry (Check, Result, outcomes) and the one reading of a repository (Context)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+from trustpub.config import Subject
+from trustpub.errors import BadInput
+from trustpub.repo import Repo, Workflow
+from trustpub import zizmor
+from trustpub.secrets import redact_text
+
+
+STATUSES = ("pass", "fail", "warn", "manual", "skip")
+SCHEMA_ID = "tp-checklist/1"
+
+# Groups, in the order the checklist shows them; the hundreds digit of the id.
+GROUPS = {
+    "workflow": "Release workflow",
+    "multi": "Several workflows",
+    "zizmor": "General Actions security (zizmor)",
+    "identity": "Publisher identity",
+    "versions": "Versions and tags",
+    "credentials": "Local credentials",
+    "pypi": "PyPI",
+    "manual": "Manual items",
+}
+
+# The moving ref the action's maintainers recommend; full SHAs are accepted too.
+RECOMMENDED_REF = "release/v1"
+# From v1.11.0 the action makes PEP 740 attestations by default; older tags are too old.
+MIN_ACTION_VERSION = (1, 11, 0)
+FULL_SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+# Runner labels of GitHub-hosted Linux runners (the publish action is a Docker container action).
+LINUX_HOSTED_RE = re.compile(r"^ubuntu-(latest|slim|\d\d\.\d\d(-arm)?)$")
+NON_LINUX_RE = re.compile(r"^(windows|macos)-|^self-hosted$", re.IGNORECASE)
+DANGEROUS_TRIGGERS = ("pull_request_target", "workflow_run")
+# A `secrets.` reference whose name mentions PyPI: a token path next to (or instead of) trusted publishing.
+PYPI_SECRET_RE = re.compile(r"secrets\s*(?:\.\s*([A-Za-z0-9_-]*pypi[A-Za-z0-9_-]*)|\[\s*['\"]([^'\"]*pypi[^'\"]*)['\"]\s*\])",
+                            re.IGNORECASE)
+BUILD_COMMAND_RE = re.compile(
+    r"\b(python[0-9.]*\s+-m\s+build|pyproject-build|pip[0-9.]*\s+wheel|uv\s+build|poetry\s+build|hatch\s+build"
+    r"|pdm\s+build|flit\s+build|setup\.py\s+(sdist|bdist))")
+CHECKOUT_ACTION = "actions/checkout"
+TEST_TAG_RE = re.compile(r"-test", re.IGNORECASE)  # the guide's test tags: v1.2.3-test1 (Step 4)
+# Environment variables tools read an upload token from.
+TOKEN_ENV_VARS = ("TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "POETRY_PYPI_TOKEN_PYPI",
+                  "POETRY_PYPI_TOKEN_TESTPYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD")
+ZIZMOR_FAILING = ("high", "medium")
+
+MSG_UNKNOWN_CHECK = "unknown check {name!r}; known ids and slugs are listed by `checklist.py --list`"
+MSG_OFFLINE = "offline"
+
+
+# ---------------------------------------------------------------------------
+# The registry
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    id: str
+    slug: str
+    title: str
+    verifies: str
+    group: str
+    func: Callable[["Context"], Any] = field(repr=False, compare=False)
+    fix_script: str | None = None
+    doc: str | None = None
+    online: bool = False   # needs PyPI: skipped with --offline
+    manual: bool = False   # a person confirms it; the checklist cannot
+
+    @property
+    def fix(self) -> str | None:
+        return self.fix_script or self.doc
+
+
+@dataclass
+class Result:
+    id: str
+    slug: str
+    title: str
+    group: str
+    status: str
+    evidence: str
+    fix: str | None = None
+
+    def __post_init__(self) -> None:
+        # One line, always: evidence can quote workflow values, which may span lines.
+        self.evidence = " ".join(self.evidence.split())
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "slug": self.slug, "title": self.title, "group": self.group,
+                "status": self.status, "evidence": redact_text(self.evidence), "fix": self.fix}
+
+
+@dataclass
+class Outcome:
+    """What a check function returns; `run_checks` adds the check's identity."""
+
+    status: str
+    evidence: str
+    fix: str | None = None  # overrides the check's default fix for this outcome
+
+
+def passed(evidence: str) -> Outcome:
+    return Outcome("pass", evidence)
+
+
+def failed(evidence: str, fix: str | None = None) -> Outcome:
+    return Outcome("fail", evidence, fix)
+
+
+def warned(evidence: str, fix: str | None = None) -> Outcome:
+    return Outcome("warn", evidence, fix)
+
+
+def skipped(reason: str) -> Outcome:
+    return Outcome("skip", reason)
+
+
+CHECKS: list[Check] = []
+
+
+def check(id: str, slug: str, title: str, verifies: str, *, fix_script: str | None = None,
+          doc: str | None = None, online: bool = False, manual: bool = False):
+    group = _GROUP_BY_HUNDRED[id[2]]
+
+    def register(func: Callable[["Context"], Any]) -> Callable[["Context"], Any]:
+        assert all(c.id != id and c.slug != slug for c in CHECKS), f"duplicate check {id}/{slug}"
+        CHECKS.append(Check(id, slug, title, verifies, group, func, fix_script, doc, online, manual))
+        return func
+
+    return register
+
+
+_GROUP_BY_HUNDRED = {"1": "workflow", "2": "multi", "3": "zizmor", "4": "identity", "5": "versions",
+                     "6": "credentials", "7": "pypi", "9": "manual"}
+
+
+def get_check(name: str) -> Check:
+    for c in CHECKS:
+        if name in (c.id, c.slug):
+            return c
+    raise BadInput(MSG_UNKNOWN_CHECK.format(name=name))
+
+
+def result_by_slug(results: Iterable[Result], slug: str) -> Result:
+    """The result of the check `slug` (the first, for zizmor's per-audit results)."""
+    for r in results:
+        if r.slug == slug or r.slug.startswith(slug + "/"):
+            return r
+    raise KeyError(f"no result for check {slug!r} (was it selected with only=?)")
+
+
+# ---------------------------------------------------------------------------
+# One reading of the repository, shared by all checks of a run
+# ---------------------------------------------------------------------------
+@dataclass
+class PublishJob:
+    workflow: Workflow
+    job_id: str
+    index: str  # "pypi" | "testpypi"
+
+    @property
+    def job(self) -> dict:
+        return self.workflow.jobs[self.job_id]
+
+    @property
+    def label(self) -> str:
+        return f"job {self.job_id!r} ({'TestPyPI' if self.index == 'testpypi' else 'PyPI'})"
+
+
+class Context:
+    def __init__(self, repo: Repo, subject: Subject, *, offline: bool, pypirc: str | os.PathLike | None,
+                 env: Mapping[str, str], transport: Any, budget: float | None = None) -> None:
+        self.repo = repo
+        self.subject = subject
+        self.offline = offline
+        self.pypirc = Path(pypirc).expanduser() if pypirc else None
+        self.env = env
+        self.transport = transport
+        self.budget = budget
+        self._cache: dict[str, Any] = {}
+        self._zizmor: zizmor.Run | None = None
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    # -- workflows -------------------------------------------------------
+    @property
+    def workflows(self) -> list[Workflow]:
+        # No workflow at all is bad input for the checklist command; here TP101 fails and the rest skip.
+        return self.cached("workflows", lambda: self.repo.workflows_for_reading)
+
+    @property
+    def configured(self) -> Workflow | None:
+        return next((w for w in self.workflows if w.filename == self.subject.workflow), None)
+
+    @property
+    def publishing(self) -> list[Workflow]:
+        return [w for w in self.workflows if w.publish_steps]
+
+    @property
+    def publish_jobs(self) -> list[PublishJob]:
+        def find() -> list[PublishJob]:
+            jobs: list[PublishJob] = []
+            for wf in self.publishing:
+                seen: dict[str, str] = {}
+                for step in wf.publish_steps:
+                    # A job with both kinds of step counts as PyPI (the stricter side).
+                    if seen.get(step.job_id) != "pypi":
+                        seen[step.job_id] = step.target_index
+                jobs += [PublishJob(wf, job_id, index) for job_id, index in seen.items()]
+            return jobs
+        return self.cached("publish_jobs", find)
+
+    @property
+    def pypi_workflow(self) -> Workflow | None:
+        """The workflow that publishes to PyPI: the configured one, else the only one that does."""
+        pypi = [w for w in self.publishing if any(s.target_index == "pypi" for s in w.publish_steps)]
+        if self.configured in pypi:
+            return self.configured
+        return pypi[0] if len(pypi) == 1 else None
+
+    # -- zizmor ----------------------------------------------------------
+    def start_zizmor(self) -> None:
+        """Start zizmor in the background (or pick up a `zizmor.prestart` run); our own checks run meanwhile."""
+        if self._zizmor is None and "zizmor" not in self._cache:
+            self._zizmor = zizmor.start(self.repo.root)
+
+    def zizmor_findings(self) -> zizmor.Findings:
+        """zizmor's findings; None when zizmor is not installed; a one-line str when it failed."""
+        if "zizmor" not in self._cache:
+            self.start_zizmor()
+            assert self._zizmor is not None
+            self._cache["zizmor"] = self._zizmor.result()
+        return self._cache["zizmor"]
+
+    def close(self) -> None:
+        if self._zizmor is not None:
+            self._zizmor.stop()
+
+    # -- PyPI --------------------------------------------------------------
+    def pypi_project(self) -> Any:
+        """The project's JSON document as a `Fetched` (one request, shared by every PyPI check)."""
+        return self.cached("pypi_project", lambda: _expect_object(self._fetch([self.subject.json_url])[0]))
+
+    def provenance(self, version: str, filenames: list[str]) -> list[Any]:
+        key = f"provenance:{version}"
+        return self.cached(key, lambda: [_expect_object(f) for f in self._fetch(
+            [self.subject.provenance_url(version, name) for name in filenames])])
+
+    def _fetch(self, urls: list[str]) -> list[Any]:
+        from trustpub import pypi  # httpx is imported only when PyPI is asked (keeps --offline fast)
+
+        started = self._cache.setdefault("pypi_started", time.monotonic())
+        budget = self.budget if self.budget is not None else pypi.DEFAULT_BUDGET
+        remaining = max(0.1, budget - (time.monotonic() - started))
+        return pypi.fetch_all_sync(urls, budget=remaining, transport=self.transport)
+
+
+def _expect_object(fetched: Any) -> Any:
+    """An answer whose JSON is not an object (PyPI's documents all are) counts as no answer."""
+    if fetched.error is None and not isinstance(fetched.data, dict):
+        fetched.error, fetched.data = f"unexpected JSON ({type(fetched.data).__name__}, not an object)", None
+    return fetched
+
+# ---------------------------------------------------------------------------
+# Small helpers over workflows
+# ---------------------------------------------------------------------------
+def _permissions_grant_id_token(perms: Any) -> bool:
+    if isinstance(perms, str):
+        return perms.strip() == "write-all"
+    if isinstance(perms, dict):
+        return str(perms.get("id-token", "")).strip() == "write"
+    return False
+
+
+def _describe_permissions(perms: Any) -> str:
+    if isinstance(perms, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in perms.items()) + "}" if perms else "{}"
+    return str(perms)
+
+
+def _environment_name(job: dict) -> str | None:
+    env = job.get("environment")
+    if isinstance(env, dict):
+        name = env.get("name")
+        return str(name) if name is not None else None
+    return str(env) if env is not None else None
+
+
+def _is_expression(value: str) -> bool:
+    return "${{" in value
+
+
+def _where(wf: Workflow, node: Any = None, key: Any = None) -> str:
+    return wf.where(node, key)
+
+
+def _on_key(wf: Workflow) -> Any:
+    return "on" if "on" in wf.data else True  # YAML 1.1 readers turn `on` into True
+
+
+def _on_where(wf: Workflow, event: str | None = None) -> str:
+    """file:line of `on:` or of one event under it."""
+    on = wf.data.get(_on_key(wf))
+    if event is not None and isinstance(on, dict) and event in on:
+        return wf.where(on, event)
+    if event is not None and isinstance(on, list) and event in on:
+        return wf.where(on, on.index(event))
+    return wf.where(wf.data, _on_key(wf))
+
+
+def _no_publish(ctx: Context) -> Outcome | None:
+    """A skip when no workflow publishes (TP102 fails for that)."""
+    if not ctx.publish_jobs:
+        return skipped("no workflow has a step using pypa/gh-action-pypi-publish (see TP102)")
+    return None
+
+
+def _join(items: list[str], limit: int = 3) -> str:
+    shown = "; ".join(items[:limit])
+    return shown + (f"; and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _expected_environment(ctx: Context, pj: PublishJob) -> str:
+    return ctx.subject.testpypi_environment if pj.index == "testpypi" else ctx.subject.environment
+
+
