@@ -531,6 +531,35 @@ def compare(publisher: PublisherValues, configured: Iterable[tuple[str, str]] | 
 
 
 # The action's default `repository-url` input, as its log echoes it (text of the log, not a link we build).
+def report(result: Diagnosis, source: str, rows: list[Row] | None, subject=None, config_source: str | None = None,
+           index: str | None = None) -> dict:
+    """The diagnosis as data: what `diagnose.py --json` prints and what the in-page diagnosis shows.
+
+    Pure standard library (with trustpub.config), so it also runs in the browser under Pyodide.
+    """
+    pub = result.publisher
+    return {
+        "source": source,
+        "recognised": result.recognised,
+        "matches": [{"id": m.id, "title": m.title, "cause": m.cause, "fix": m.fix, "script": m.script,
+                     "printed_by": m.source, "generic": m.generic, "shown": m in result.shown}
+                    for m in result.matches],
+        "claims": result.claims or None,
+        "claims_format": result.claims_format,
+        "publisher": None if pub is None else {
+            "owner": pub.owner, "repository": pub.repository, "workflow": pub.workflow,
+            "environment": pub.environment, "index": pub.index, "index_evidence": pub.index_evidence,
+            "ref": pub.ref, "notes": pub.notes,
+        },
+        "comparison": None if rows is None else [
+            {"field": r.field, "required": r.required, "configured": r.configured, "differs": r.differs}
+            for r in rows],
+        "configured_from": config_source if subject else None,
+        "publishing_url": subject.for_index(index).publishing_url if subject and index else None,
+        "pending_publisher_url": subject.for_index(index).pending_publisher_url if subject and index else None,
+    }
+
+
 ACTION_DEFAULT_REPOSITORY_URL = "https://upload.pypi.org/legacy/"
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from trustpub.cli import info, make_parser, out, resolve_subject, run
-from trustpub.diagnose import Diagnosis, Row, compare, diagnose
+from trustpub.diagnose import Diagnosis, Row, compare, diagnose, report
 from trustpub.errors import BadInput
 from trustpub.repo import Repo, read_text
 
@@ -97,34 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         configured = subject.publisher_form(index) if subject else None
         rows = compare(result.publisher, configured)
     if args.json:
-        out(json.dumps(to_json(result, source, rows, subject, config_source, index), indent=2, ensure_ascii=False))
+        out(json.dumps(report(result, source, rows, subject, config_source, index), indent=2, ensure_ascii=False))
     else:
         print_text(result, source, rows, subject, config_source, index)
     return 0 if result.recognised else 1
-
-
-def to_json(result: Diagnosis, source: str, rows, subject, config_source, index) -> dict:
-    pub = result.publisher
-    return {
-        "source": source,
-        "recognised": result.recognised,
-        "matches": [{"id": m.id, "title": m.title, "cause": m.cause, "fix": m.fix, "script": m.script,
-                     "printed_by": m.source, "generic": m.generic, "shown": m in result.shown}
-                    for m in result.matches],
-        "claims": result.claims or None,
-        "claims_format": result.claims_format,
-        "publisher": None if pub is None else {
-            "owner": pub.owner, "repository": pub.repository, "workflow": pub.workflow,
-            "environment": pub.environment, "index": pub.index, "index_evidence": pub.index_evidence,
-            "ref": pub.ref, "notes": pub.notes,
-        },
-        "comparison": None if rows is None else [
-            {"field": r.field, "required": r.required, "configured": r.configured, "differs": r.differs}
-            for r in rows],
-        "configured_from": config_source if subject else None,
-        "publishing_url": subject.for_index(index).publishing_url if subject and index else None,
-        "pending_publisher_url": subject.for_index(index).pending_publisher_url if subject and index else None,
-    }
 
 
 def plain(text: str) -> str:
