@@ -40,6 +40,7 @@ MSG_ENV_NOTE = ("Environment name: when it is set on the index, the job must dec
 MSG_REGISTER = "Register or correct the publisher at {url} (project exists) or {pending} (pending publisher)"
 MISSING_VALUE = "(none)"
 DIFFERS = "<- differs"
+MSG_CONFIG_SOURCE = "Configured values from: {source}"
 
 
 def build_parser():
@@ -128,7 +129,11 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
     where = (f"{index_name} (the log says: {pub.index_evidence})" if index_name
              else "index not named in the log" + (f"; assuming the configured {subject.index_name}" if subject else ""))
     out(f"Publisher values from the token's claims ({result.claims_format} format), {where}:")
-    header = ("Field", "PyPI must have", f"Configured ({config_source})" if subject else "Configured")
+    # Where the configured values come from goes on a line of its own: in the header it would set the
+    # column's width and push the "<- differs" marker out of a narrow terminal or page.
+    if subject:
+        out("  " + MSG_CONFIG_SOURCE.format(source=config_source))
+    header = ("Field", "PyPI must have", "Configured")
     table = [(r.field, r.required or MISSING_VALUE, r.configured if r.configured is not None else "-",
               DIFFERS if r.differs else "") for r in rows]
     widths = [max(len(header[i]), *(len(t[i]) for t in table)) for i in range(3)]
