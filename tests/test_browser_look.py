@@ -5,7 +5,7 @@ What is asserted is what a reader once could not read: no page scrolls sideways;
 runs over its box (and the widths the badges are sized with are the font's); every diagram's text
 is at least 11 px as drawn; the `# vX.Y.Z` after each pinned SHA of the workflows and the
 `<- differs` column of the diagnosis example are inside their code block's visible box, on one row;
-script names in tables are never split inside the name. Each check is also run once against the
+script names (and every other word of inline code) in tables are never split inside the word. Each check is also run once against the
 page with the old fault put back, to show it catches it. Full-page screenshots of every case go to
 test-artifacts/screenshots/look-*.png.
 """
@@ -35,12 +35,15 @@ PIN_RE = re.compile(r"@[0-9a-f]{40}\s+# v\d")
 PIN_COMMENT_JS = r"(?<=@[0-9a-f]{40}\s+)# v[0-9][0-9A-Za-z.]*"
 DIFFERS_JS = r"<- differs"
 SCRIPT_NAME_JS = r"(?<=scripts/)[A-Za-z0-9_]+\.py"
+# A word of inline code: what lies between the places a line may break (space, hyphen, slash, colon...).
+CODE_WORD_JS = r"[A-Za-z0-9_.]{2,}"
 
 # Where each match of a regular expression in the text of the elements `selector` is drawn: its rows
 # (client rects) and the visible box of the element it is in (its client area: what is not scrolled away).
 MATCH_BOXES = """([selector, source]) => {
-  const re = new RegExp(source, "g"), out = [];
+  const re = new RegExp(source, "g"), out = [], all = [...document.querySelectorAll("pre > code")];
   for (const el of document.querySelectorAll(selector)) {
+    if (!el.getClientRects().length) continue;  // not shown (an inactive content tab)
     const r = el.getBoundingClientRect();
     const box = {left: r.left + el.clientLeft, right: r.left + el.clientLeft + el.clientWidth,
                  scrolls: el.scrollWidth - el.clientWidth};
@@ -55,7 +58,7 @@ MATCH_BOXES = """([selector, source]) => {
       range.setEnd(en, eo + 1);
       const rows = [...range.getClientRects()].filter(x => x.width > 0)
         .map(x => ({left: x.left, right: x.right, top: Math.round(x.top)}));
-      out.push({text: m[0], rows, box});
+      out.push({text: m[0], rows, box, where: `${all.indexOf(el)}:${m.index}`});
     }
   }
   return out;
@@ -161,8 +164,22 @@ def small_diagram_text(diagrams: list[dict | None]) -> list[str]:
     return bad
 
 
-def expected_pins() -> int:
-    return sum(len(PIN_RE.findall((ROOT / path).read_text(encoding="utf-8"))) for path in WORKFLOWS)
+def expected_pins(site, src: str) -> int:
+    """The pins the page's code blocks hold (the real workflows' at least)."""
+    on_page = sum(len(PIN_RE.findall(b["text"])) for b in parse_html(site.site / site.page(src)["dest_path"]).code_blocks)
+    in_workflows = sum(len(PIN_RE.findall((ROOT / path).read_text(encoding="utf-8"))) for path in WORKFLOWS)
+    assert on_page >= in_workflows > 0, f"{src} shows {on_page} pins, the workflows it includes have {in_workflows}"
+    return on_page
+
+
+def every_block(p, source: str) -> list[dict]:
+    """MATCH_BOXES over every code block of the page, each content tab shown in turn."""
+    found = {m["where"]: m for m in p.evaluate(MATCH_BOXES, [".md-content pre > code", source])}
+    labels = p.locator(".md-content .tabbed-labels > label")
+    for i in range(labels.count()):
+        labels.nth(i).click()
+        found.update({m["where"]: m for m in p.evaluate(MATCH_BOXES, [".md-content .tabbed-block pre > code", source])})
+    return list(found.values())
 
 
 def _diagram_count(site, src: str) -> int:
@@ -212,11 +229,12 @@ def test_workflow_pins_are_in_view(width, scheme, site, base_url, browser):
     try:
         p = v.page
         assert page_overflow(p) is None, page_overflow(p)
-        pins = p.evaluate(MATCH_BOXES, [".md-content pre > code", PIN_COMMENT_JS])
-        assert len(pins) == expected_pins() > 0, f"found {len(pins)} pin comments, the workflows have {expected_pins()}"
+        _screenshot(v, "workflow", width, scheme)
+        pins = every_block(p, PIN_COMMENT_JS)
+        expected = expected_pins(site, "workflow.md")
+        assert len(pins) == expected, f"{len(pins)} pin comments drawn, the page's code has {expected}"
         assert out_of_view(pins) == []
         assert all(m["box"]["scrolls"] <= 1 for m in pins), "a workflow block scrolls sideways"
-        _screenshot(v, "workflow", width, scheme)
     finally:
         v.close()
 
@@ -237,18 +255,19 @@ def test_diagnosis_differs_column_is_in_view(width, scheme, site, base_url, brow
 
 @pytest.mark.parametrize("width,scheme", VIEWS)
 @pytest.mark.parametrize("src", ["checklist.md", "workflow.md", "index.md"])
-def test_script_names_in_tables_are_whole(src, width, scheme, site, base_url, browser):
+def test_names_in_tables_are_whole(src, width, scheme, site, base_url, browser):
     v = _open(site, base_url, browser, src, width, scheme)
     try:
         p = v.page
         assert page_overflow(p) is None, page_overflow(p)
-        names = p.evaluate(MATCH_BOXES, [".md-content table code", SCRIPT_NAME_JS])
         if src == "checklist.md":
+            names = p.evaluate(MATCH_BOXES, [".md-content table code", SCRIPT_NAME_JS])
             fixes = sum(1 for c in CHECKS if c.fix_script)
             assert len(names) >= fixes > 0, f"{len(names)} script names in the tables, {fixes} checks have a fix script"
-        else:
-            assert names, f"{src}: no script named in a table"
-        assert split_names(names) == []
+            assert split_names(names) == []
+        words = p.evaluate(MATCH_BOXES, [".md-content table code", CODE_WORD_JS])
+        assert words, f"{src}: no inline code in a table"
+        assert split_names(words) == []
         if src == "checklist.md":
             _screenshot(v, "checklist", width, scheme)
     finally:
