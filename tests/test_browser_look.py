@@ -5,7 +5,7 @@ What is asserted is what a reader once could not read: no page scrolls sideways;
 runs over its box (and the widths the badges are sized with are the font's); every diagram's text
 is at least 11 px as drawn; the `# vX.Y.Z` after each pinned SHA of the workflows and the
 `<- differs` column of the diagnosis example are inside their code block's visible box, on one row;
-script names (and every other word of inline code) in tables are never split inside the word. Each check is also run once against the
+names in tables (linked scripts, the first column's ids and slugs) are never split inside a word. Each check is also run once against the
 page with the old fault put back, to show it catches it. Full-page screenshots of every case go to
 test-artifacts/screenshots/look-*.png.
 """
@@ -35,8 +35,13 @@ PIN_RE = re.compile(r"@[0-9a-f]{40}\s+# v\d")
 PIN_COMMENT_JS = r"(?<=@[0-9a-f]{40}\s+)# v[0-9][0-9A-Za-z.]*"
 DIFFERS_JS = r"<- differs"
 SCRIPT_NAME_JS = r"(?<=scripts/)[A-Za-z0-9_]+\.py"
-# A word of inline code: what lies between the places a line may break (space, hyphen, slash, colon...).
+# A word of a name: what lies between the places a line may break (space, hyphen, slash, colon...).
 CODE_WORD_JS = r"[A-Za-z0-9_.]{2,}"
+# Tables (in Material's scrolling wrapper) and code blocks wider than the column: [scroll width, width].
+SCROLLS = """selector => [...document.querySelectorAll(selector)]
+  .filter(w => w.getClientRects().length && w.scrollWidth > w.clientWidth + 1).map(w => [w.scrollWidth, w.clientWidth])"""
+TABLES = ".md-content .md-typeset__scrollwrap"
+CODE_BLOCKS = ".md-content pre > code"
 
 # Where each match of a regular expression in the text of the elements `selector` is drawn: its rows
 # (client rects) and the visible box of the element it is in (its client area: what is not scrolled away).
@@ -265,9 +270,11 @@ def test_names_in_tables_are_whole(src, width, scheme, site, base_url, browser):
             fixes = sum(1 for c in CHECKS if c.fix_script)
             assert len(names) >= fixes > 0, f"{len(names)} script names in the tables, {fixes} checks have a fix script"
             assert split_names(names) == []
-        words = p.evaluate(MATCH_BOXES, [".md-content table code", CODE_WORD_JS])
-        assert words, f"{src}: no inline code in a table"
-        assert split_names(words) == []
+        names = p.evaluate(MATCH_BOXES, [".md-content table :is(a > code, td:first-child code)", CODE_WORD_JS])
+        assert names, f"{src}: no name (linked code, first-column code) in a table"
+        assert split_names(names) == []
+        if width == "laptop":  # on a phone a table of four columns scrolls inside its frame, as Material does
+            assert p.evaluate(SCROLLS, TABLES) == [], "a table is wider than the column"
         if src == "checklist.md":
             _screenshot(v, "checklist", width, scheme)
     finally:
@@ -275,12 +282,15 @@ def test_names_in_tables_are_whole(src, width, scheme, site, base_url, browser):
 
 
 @pytest.mark.parametrize("width", VIEWPORTS)
-def test_no_page_scrolls_sideways(page_src, width, site, base_url, browser):
+def test_no_page_code_block_or_table_scrolls_sideways(page_src, width, site, base_url, browser):
     page = site.page(page_src)
     assert page, f"{page_src}: the site did not build"
     v = visit(browser, base_url + page["url"], viewport=VIEWPORTS[width])
     try:
         assert page_overflow(v.page) is None, page_overflow(v.page)
+        assert v.page.evaluate(SCROLLS, CODE_BLOCKS) == [], "a code block scrolls sideways: its long lines do not wrap"
+        if width == "laptop":
+            assert v.page.evaluate(SCROLLS, TABLES) == [], "a table is wider than the column"
     finally:
         v.close()
 
