@@ -85,11 +85,15 @@ def pin_for(action: str, root: Path, path: str = RELEASE_WORKFLOW) -> Pin:
     return pins[0]
 
 
-def pins_table(root: Path, notes: dict[str, str] | None = None) -> str:
-    """Markdown table of every action pinned in the workflows: version (linked to its release), SHA, where."""
+# The workflows a reader copies (the repository's other workflows, such as the one deploying these pages, are not).
+READER_WORKFLOWS = (RELEASE_WORKFLOW, ".github/workflows/testpypi.yml")
+
+
+def pins_table(root: Path, notes: dict[str, str] | None = None, paths: tuple[str, ...] = READER_WORKFLOWS) -> str:
+    """Markdown table of the actions pinned in `paths`: version (linked to its release), SHA, where."""
     notes = notes or {}
     by_action: dict[tuple[str, str, str], list[str]] = {}
-    for pin in workflow_pins(root):
+    for pin in (p for path in paths if (root / path).is_file() for p in workflow_pins(root, path)):
         by_action.setdefault((pin.action, pin.version, pin.sha), [])
         name = Path(pin.path).name
         if name not in by_action[(pin.action, pin.version, pin.sha)]:
