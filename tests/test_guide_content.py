@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from _rendered import ROOT, shared_build
+from _rendered import ROOT, parse_html, shared_build
 from macros.action_pins import RELEASE_WORKFLOW, pins_in_text, workflow_pins
 
 ROUTES_FILE = Path(__file__).parent / "data" / "warehouse_routes.txt"
@@ -219,10 +219,12 @@ def test_example_workflows_pass_zizmor_offline():
     assert "No findings to report" in res.stdout + res.stderr
 
 
-def test_each_example_workflow_is_shown_on_the_workflow_page(site):
-    markdown = site.page("workflow.md")["markdown"]
+def test_each_example_workflow_is_shown_verbatim_on_the_workflow_page(site):
+    blocks = {b["title"]: b["text"] for b in parse_html(site.html_path("workflow.md")).code_blocks}
     for path in SNIPPETS:
-        assert path.read_text(encoding="utf-8").splitlines()[-1] in markdown, f"{path.name} is not on the page"
+        title = path.relative_to(ROOT).as_posix()
+        assert title in blocks, f"{title} is not shown on the workflow page"
+        assert blocks[title] == path.read_text(encoding="utf-8"), f"{title} differs from what the page shows"
 
 
 # -- the site does not talk about itself --------------------------------------------------------------
