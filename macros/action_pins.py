@@ -85,6 +85,32 @@ def pin_for(action: str, root: Path, path: str = RELEASE_WORKFLOW) -> Pin:
     return pins[0]
 
 
+def with_pins_of(text: str, pins: list[Pin]) -> str:
+    """`text` with each pinned `uses:` line of an action in `pins` set to that pin (SHA and version comment).
+
+    The example workflows are shown this way, so a pin bump in release.yml reaches them on the page even
+    before their files are edited."""
+    latest = {p.action: p for p in pins}
+    out = []
+    for line in text.splitlines(keepends=True):
+        m = PIN_RE.match(line.rstrip("\r\n"))
+        if m and m["action"] in latest:
+            pin = latest[m["action"]]
+            ending = line[len(line.rstrip("\r\n")):]
+            line = f"{line[:m.start('action')]}{pin.action}@{pin.sha} # {pin.version}{ending}"
+        out.append(line)
+    return "".join(out)
+
+
+def example_workflow(path: str, root: Path) -> str:
+    """An example workflow file as a fenced block titled with its path, its pins those of release.yml."""
+    from macros.site import _fence_for, read_repo_file
+    text = with_pins_of(read_repo_file(path, root), workflow_pins(root, RELEASE_WORKFLOW))
+    body = text if text.endswith("\n") else text + "\n"
+    fence = _fence_for(text)
+    return f'{fence} yaml title="{path}" linenums="1"\n{body}{fence}'
+
+
 # The workflows a reader copies (the repository's other workflows, such as the one deploying these pages, are not).
 READER_WORKFLOWS = (RELEASE_WORKFLOW, ".github/workflows/testpypi.yml")
 
@@ -134,3 +160,4 @@ def register(env, root: Path) -> None:
     env.macro(guarded(lambda action, path=RELEASE_WORKFLOW: pin_for(action, root, path).release_url),
               "pin_release_url")
     env.macro(guarded(lambda: pins_table(root, ACTION_NOTES)), "pins_table")
+    env.macro(guarded(lambda path: example_workflow(path, root)), "example_workflow")

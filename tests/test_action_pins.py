@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from macros.action_pins import PinError, pin_for, pins_in_text, pins_table, workflow_pins
+from macros.action_pins import PinError, pin_for, pins_in_text, pins_table, with_pins_of, workflow_pins
 
 SHA_A = "a" * 40
 SHA_B = "b" * 40
@@ -80,3 +80,14 @@ def test_every_workflow_is_read_when_no_file_is_named(tmp_path):
     write_workflow(tmp_path, "docs.yml", f"      - uses: actions/deploy-pages@{SHA_A} # v4.0.5\n")
     assert {p.action for p in workflow_pins(tmp_path)} == {"actions/checkout", "pypa/gh-action-pypi-publish",
                                                            "actions/deploy-pages"}
+
+
+def test_an_example_is_shown_with_the_release_pins_and_nothing_else_changes():
+    release = pins_in_text(RELEASE.replace("v1.14.0", "v1.15.0").replace(SHA_B, "c" * 40), "release.yml")
+    example = (f"  - uses: pypa/gh-action-pypi-publish@{SHA_B} # v1.14.0\r\n"
+               f"  - uses: actions/cache@{SHA_A} # v4.0.0\n"
+               "  - run: echo pypa/gh-action-pypi-publish@v1\n")
+    shown = with_pins_of(example, release)
+    assert shown == (f"  - uses: pypa/gh-action-pypi-publish@{'c' * 40} # v1.15.0\r\n"
+                     f"  - uses: actions/cache@{SHA_A} # v4.0.0\n"  # release.yml does not pin it: kept
+                     "  - run: echo pypa/gh-action-pypi-publish@v1\n")
