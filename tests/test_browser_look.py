@@ -102,7 +102,9 @@ DIAGRAM_TEXT = """() => [...document.querySelectorAll(".md-content div.mermaid")
     const m = t.getScreenCTM();
     return {text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)};
   });
-  return {sizes, overflow: host.scrollWidth - host.clientWidth};
+  const head = svg.querySelector('[id$="-arrowhead"] path'), line = svg.querySelector('[class^="messageLine"]');
+  return {sizes, overflow: host.scrollWidth - host.clientWidth,
+          arrowhead: head && getComputedStyle(head).fill, line: line && getComputedStyle(line).stroke};
 })"""
 
 
@@ -223,6 +225,8 @@ def test_home_page_badges_fit_and_diagrams_are_readable(width, scheme, site, bas
         assert all(d and len(d["sizes"]) >= 5 for d in drawn), f"a diagram with (almost) no text: {drawn}"
         assert small_diagram_text(drawn) == []
         assert all(d["overflow"] <= 1 for d in drawn), "a diagram is wider than the column"
+        for d in drawn:  # arrowheads in the palette's line colour (mermaid's dark grey vanished on slate)
+            assert d["line"] and d["arrowhead"] == d["line"], f"arrowhead {d['arrowhead']}, message line {d['line']}"
         _screenshot(v, "home", width, scheme)
     finally:
         v.close()
