@@ -99,8 +99,8 @@ def test_entries_are_complete_and_ids_stable():
         assert re.fullmatch(r"[a-z0-9-]+", m.id)
         assert m.example.strip() and m.cause.strip() and m.fix.strip() and m.title.strip()
         re.compile(m.pattern)
-    # the seed guide's three cases and the codes named in the brief are all there
-    for needed in ("exchange-failure", "seed-invalid-or-expired-token", "seed-project-not-found", "invalid-publisher",
+    # the codes named in the brief are all there
+    for needed in ("exchange-failure", "invalid-publisher",
                    "invalid-pending-publisher", "invalid-payload", "invalid-token", "file-exists", "invalid-auth",
                    "non-user-new-project", "not-allowed-project", "uv-oidc-permissions", "uv-token-refused"):
         assert needed in ids
