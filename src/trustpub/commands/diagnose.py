@@ -132,7 +132,7 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
         return
     shown = result.shown
     info(MSG_RECOGNISED.format(source=source, count=len(shown)))
-    if not result.in_ci:
+    if result.place == "local":
         out(MSG_LOCAL)
     for m in shown:
         fix, command = result.advice(m)

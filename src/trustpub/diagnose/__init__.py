@@ -23,7 +23,7 @@ from trustpub.diagnose.claims import (CLAIM_KEYS, PublisherValues, extract_claim
                                       publisher_from_claims, split_immutable)
 from trustpub.diagnose.index import IndexGuess, index_from_log, infer_index
 from trustpub.diagnose.model import Message, script_of
-from trustpub.diagnose.normalise import flatten, looks_like_ci, normalise_log
+from trustpub.diagnose.normalise import flatten, normalise_log, where_from
 from trustpub.diagnose.page import code_block, render_troubleshooting_markdown
 from trustpub.diagnose.ranking import Diagnosis, diagnose
 from trustpub.diagnose.report import (ACTION_DEFAULT_REPOSITORY_URL, INDEX_LABELS, PYPI_TROUBLESHOOTING_URL,
@@ -36,6 +36,6 @@ __all__ = [
     "ACTION_DEFAULT_REPOSITORY_URL", "CLAIM_KEYS", "INDEX_LABELS", "Diagnosis", "IndexGuess", "MESSAGES", "MESSAGES_BY_ID", "Message",
     "PYPI_TROUBLESHOOTING_URL", "PublisherValues", "Row", "TROUBLESHOOTING_DOC", "TROUBLESHOOTING_PAGE_URL",
     "code_block", "compare", "diagnose", "example_log", "extract_claims", "flatten", "index_from_log", "index_links",
-    "infer_index", "looks_like_ci", "normalise_log", "parse_sub", "publisher_from_claims", "render_troubleshooting_markdown",
-    "report", "script_of", "split_immutable",
+    "infer_index", "normalise_log", "parse_sub", "publisher_from_claims", "render_troubleshooting_markdown",
+    "report", "script_of", "split_immutable", "where_from",
 ]

@@ -62,9 +62,9 @@ class Message:
     def script_of_local(self) -> str | None:
         return script_of(self.local_command)
 
-    def advice(self, in_ci: bool) -> tuple[str, str | None]:
-        """(fix, command) for where the log comes from."""
-        if not in_ci and self.local_fix:
+    def advice(self, place: str | None) -> tuple[str, str | None]:
+        """(fix, command) for where the log comes from ("ci", "local", None: not known, advice as for CI)."""
+        if place == "local" and self.local_fix:
             return self.local_fix, self.local_command
         return self.fix, self.command
 

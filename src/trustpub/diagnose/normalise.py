@@ -61,12 +61,23 @@ def flatten(log: str) -> str:
     return _WS_RE.sub(" ", log).strip()
 
 
-def looks_like_ci(raw: str, log: str) -> bool:
-    """Whether the log comes from a CI job (GitHub Actions or another runner), not a maintainer's terminal."""
-    return bool(_CI_RE.search(raw) or _CI_RE.search(log) or _TIMESTAMP_ANYWHERE_RE.search(raw))
+def where_from(raw: str, log: str) -> str | None:
+    """"ci" for a CI job's log, "local" for a maintainer's own terminal, None when the paste does not say.
+
+    A paste with no clue is treated like CI by the advice (most pastes come from failed jobs).
+    """
+    if _CI_RE.search(raw) or _CI_RE.search(log) or _TIMESTAMP_ANYWHERE_RE.search(raw):
+        return "ci"
+    if _LOCAL_RE.search(log):
+        return "local"
+    return None
 
 
-_CI_RE = re.compile(r"Run pypa/gh-action-pypi-publish|gh-action-pypi-publish@|/home/runner/|/github/workspace"
-                    r"|Error: Process completed with exit code|GITHUB_(?:ACTIONS|WORKSPACE|REPOSITORY)"
-                    r"|ACTIONS_ID_TOKEN_REQUEST|##\[|^Run \S", re.MULTILINE)
+_CI_RE = re.compile(r"Run pypa/gh-action-pypi-publish|Trusted publishing exchange failure|Attestation generation failure|gh-action-pypi-publish[@:]|/home/runner/|/github/workspace"
+                    r"|Error: Process completed with exit code|GITHUB_(?:ACTIONS|WORKSPACE|REPOSITORY|OUTPUT)"
+                    r"|ACTIONS_ID_TOKEN_REQUEST|##\[|^Run \S|::(?:error|warning|notice)::", re.MULTILINE)
 _TIMESTAMP_ANYWHERE_RE = re.compile(r"^\ufeff?(?:>\s?)*\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z", re.MULTILINE)
+# A shell prompt running an upload, a .pypirc, a home directory of a desktop system.
+_LOCAL_RE = re.compile(r"^\s*(?:\(\S+\)\s*)?(?:[\w.@-]+[:~][^\n$]*)?[$%>] (?:python3? -m )?(?:twine|uv|hatch|pdm|poetry|flit)\b"
+                       r"|\.pypirc|Using configuration from|C:\\Users\\|/Users/(?!runner/)\w+|^PS [A-Z]:\\",
+                       re.MULTILINE)

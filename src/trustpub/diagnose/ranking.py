@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from trustpub.diagnose.claims import PublisherValues, extract_claims, publisher_from_claims
 from trustpub.diagnose.index import infer_index
 from trustpub.diagnose.model import Message, script_of
-from trustpub.diagnose.normalise import flatten, looks_like_ci, normalise_log
+from trustpub.diagnose.normalise import flatten, normalise_log, where_from
 from trustpub.diagnose.table import MESSAGES, MESSAGES_BY_ID
 
 REUSABLE_FROM_CLAIMS = "reusable-workflow-claims"
@@ -27,7 +27,7 @@ class Diagnosis:
     publisher: PublisherValues | None = None
     index: str | None = None                     # the index the failed upload went to, when the log says
     index_evidence: str | None = None
-    in_ci: bool = True                           # the log comes from a CI job (not a local terminal)
+    place: str | None = None                     # "ci", "local" (a maintainer's terminal), None: not known
 
     @property
     def shown(self) -> list[Message]:
@@ -41,7 +41,7 @@ class Diagnosis:
 
     def advice(self, message: Message) -> tuple[str, str | None]:
         """(fix, `trustpub` subcommand or None) for this case, fitted to where the log comes from."""
-        return message.advice(self.in_ci)
+        return message.advice(self.place)
 
     @property
     def commands(self) -> list[str]:
@@ -81,4 +81,4 @@ def diagnose(text: str) -> Diagnosis:
         if publisher.reusable and not any(m.id == REUSABLE_FROM_CLAIMS for m, _ in found):
             found.append((MESSAGES_BY_ID[REUSABLE_FROM_CLAIMS], first_error or 0))
     return Diagnosis(matches=_order(found), claims=claims, claims_format=fmt, publisher=publisher,
-                     index=guess.index, index_evidence=guess.evidence, in_ci=looks_like_ci(text, lines))
+                     index=guess.index, index_evidence=guess.evidence, place=where_from(text, lines))

@@ -70,7 +70,7 @@ def report(result: Diagnosis, source: str, rows: list[Row] | None, subject=None,
         },
         "index": result.index,
         "index_evidence": result.index_evidence,
-        "in_ci": result.in_ci,
+        "place": result.place,
         "comparison": None if rows is None else [
             {"field": r.field, "required": r.required, "configured": r.configured, "differs": r.differs}
             for r in rows],

@@ -35,7 +35,7 @@ EXCHANGE: list[Message] = [
         title="The token secret is empty, so the action tried Trusted Publishing",
         pattern=r"^\s*password:\s*$",
         requires=r"due to __token__ username with no supplied password field|Trusted publishing exchange failure",
-        on_lines=True, rank=40,
+        on_lines=True, rank=95,  # the refusal that follows is its consequence
         example=("Run pypa/gh-action-pypi-publish@release/v1\n"
                  "  with:\n"
                  "    user: __token__\n"
