@@ -37,7 +37,8 @@ MSG_TOO_BIG = "{source}: larger than {limit} MB; pass the failed job's log only"
 MSG_NOTHING = ("{source}: no known Trusted Publishing error found. Read the troubleshooting page ("
                + TROUBLESHOOTING_PAGE_URL + ") and PyPI's (" + PYPI_TROUBLESHOOTING_URL + "), or run "
                "`trustpub check --repo PATH` to check the repository")
-MSG_NOTHING_VERBOSE = ("{source}: the publish action's log shows no reason: set `verbose: true` on the publish step "
+MSG_NOTHING_VERBOSE = ("{source}: the publish action's log shows no reason from the index: set `verbose: true` on the "
+                       "publish step "
                        "(and `print-hash: true` to see the files sent), re-run, and diagnose that log")
 MSG_RECOGNISED = "{source}: recognised {count} case(s)"
 MSG_NO_CONFIG = "(no configured values to compare: {why})"
@@ -120,8 +121,8 @@ def plain(text: str) -> str:
 
 
 def verbose_hint_applies(text: str) -> bool:
-    """A bare refusal by the index, or the publish action's log: its `verbose: true` shows PyPI's reason."""
-    return "gh-action-pypi-publish" in text or "HTTPError:" in text
+    """The publish action's log with no reason from the index in it: its `verbose: true` shows the reason."""
+    return "gh-action-pypi-publish" in text and "HTTPError:" not in text
 
 
 def print_text(result: Diagnosis, source: str, rows, subject, config_source, index, text: str = "") -> None:
@@ -141,6 +142,10 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
         out(f"  fix:    {plain(fix)}")
         if command:
             out(f"  run:    trustpub {command} --repo PATH")
+        if result.place is None and m.local_fix:
+            out(f"  on your own machine instead: {plain(m.local_fix)}")
+            if m.local_command:
+                out(f"  run:    trustpub {m.local_command}")
         if m.section:
             out(f"  read:   {m.section} in the guide (the troubleshooting page links it)")
         out()

@@ -56,6 +56,10 @@ def report(result: Diagnosis, source: str, rows: list[Row] | None, subject=None,
         fix, command = result.advice(m)
         matches.append({"id": m.id, "title": m.title, "cause": m.cause, "fix": fix, "script": script_of(command),
                         "command": f"trustpub {command}" if command else None, "section": m.section,
+                        # Where the log's origin is unknown, the advice for a maintainer's machine too.
+                        "local_fix": m.local_fix if result.place is None else None,
+                        "local_command": f"trustpub {m.local_command}" if result.place is None and m.local_command
+                        else None,
                         "printed_by": m.source, "generic": m.generic, "shown": m in result.shown})
     return {
         "source": source,

@@ -21,11 +21,14 @@ EXCHANGE: list[Message] = [
     Message(
         id="exchange-failure",
         title="Trusted publishing exchange failure",
-        pattern=r"Trusted publishing exchange failure",
+        pattern=(r"Trusted publishing exchange failure|the server refused the request for the following reasons"
+                 r"|This generally indicates a trusted publisher configuration error"),
         example="Error: Trusted publishing exchange failure:",
         cause=("The publish action could not swap the job's OIDC token for a short-lived upload token. "
                "This line only wraps the real reason, which the action prints right after it "
-               "(a missing `id-token: write`, a publisher that does not match, …)."),
+               "(a missing `id-token: write`, a publisher that does not match, …). When the index refused the "
+               "token (`This generally indicates a trusted publisher configuration error`), the reason is most "
+               "often `invalid-publisher`: no publisher on that index matches the workflow."),
         fix=("Read the lines after it, or paste the whole log into `trustpub diagnose`. When the log shows nothing "
              "more, compare the publisher registered on the index with the values derived from the repository."),
         command="publisher-values", source=ACTION, generic=True,

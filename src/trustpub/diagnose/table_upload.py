@@ -21,7 +21,9 @@ UPLOAD_CASES: list[Message] = [
     Message(
         id="attestation-exists",
         title="Attestation generation failure: already has a publish attestation",
-        pattern=r"already has a publish attestation",
+        # Older releases: `… already has a publish attestation: …`; newer list them all:
+        # `The following distributions already have publish attestations: * … -> ….publish.attestation`.
+        pattern=r"already has a publish attestation|already have publish attestations",
         example=("Error: Attestation generation failure: /github/workspace/dist/widget-1.0.0.tar.gz already has a "
                  "publish attestation: /github/workspace/dist/widget-1.0.0.tar.gz.publish.attestation"),
         cause=("Two uploads ran in the same job (typically TestPyPI, then PyPI). The first one wrote "
@@ -75,8 +77,9 @@ UPLOAD_CASES: list[Message] = [
                "the twine that checks or uploads it is older: gh-action-pypi-publish up to v1.14.1 bundles a twine "
                "and `packaging` that know metadata up to 2.4. A `twine check` with a current twine in the build "
                "job passes and hides it. PyPI itself accepts 2.5."),
-        fix=(f"Move the publish action to {ACTION_FIX_PIN} or later, which bundles twine 7 (with a twine of your "
-             "own: `twine>=7`). Or pin the build backend to a release that writes 2.4 (e.g. "
+        fix=(f"Move the publish action to {ACTION_FIX_PIN} or later, which bundles twine 7; when the failing step "
+             "is another action's `twine check` (e.g. hynek/build-and-inspect-python-package, whose v3.0.1 bundles "
+             "twine 7.0.0) move that one, and with a twine of your own use `twine>=7`. Or pin the build backend to a release that writes 2.4 (e.g. "
              "`requires = [\"hatchling<1.32\"]`): that holds back backend fixes and must be undone later. "
              "`verify-metadata: false` does not help: the upload reads the metadata too."),
         command="fix-action-ref", source=TWINE, rank=80,
@@ -129,18 +132,34 @@ UPLOAD_CASES: list[Message] = [
     ),
     Message(
         id="invalid-classifier",
-        title="'License :: …' is not a valid classifier",
-        pattern=r"'(?:License(?:-Expression)? ?::[^']*)' is not a valid classifier|License classifiers have been "
-                r"superseded by license expressions",
+        title="… is not a valid classifier",
+        pattern=r"is not a valid classifier|License classifiers have been superseded by license expressions"
+                r"|The classifier '[^']+' has been deprecated",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         'License :: OSI Approved :: MIT' is not a valid classifier. See\n"
                  "         https://packaging.python.org/specifications/core-metadata for more information."),
-        cause=("A classifier in `[project].classifiers` is not in PyPI's list: a typo, a licence written as a "
-               "classifier (`License-Expression :: MIT`), or a `License ::` classifier next to a "
-               "`license = \"…\"` expression, which current build backends refuse."),
-        fix=("Write the licence once, as an SPDX expression in `[project].license` (e.g. `license = \"MIT\"`), "
-             "and remove the `License ::` classifiers; check others against https://pypi.org/classifiers/."),
+        cause=("A classifier in `[project].classifiers` is not in PyPI's list (trove-classifiers): a typo or "
+               "wrong case (`Development status ::` for `Development Status ::`), a licence written as a "
+               "classifier (`License-Expression :: MIT`), or a deprecated one. Older PyPI wrote `Invalid value "
+               "for classifiers. Error: Classifier '…' is not a valid classifier.`"),
+        fix=("Copy the classifier exactly from https://pypi.org/classifiers/; write a licence once, as an SPDX "
+             "expression in `[project].license` (e.g. `license = \"MIT\"`), without `License ::` classifiers. "
+             "`twine check` does not catch this: only the index does."),
         source=UPLOAD, rank=70,
+    ),
+    Message(
+        id="description-render",
+        title="The description failed to render",
+        pattern=r"The description failed to render",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         The description failed to render for 'text/x-rst'. See\n"
+                 "         https://pypi.org/help/#description-content-type for more information."),
+        cause=("PyPI could not render the long description (the README) in the markup it is declared as: "
+               "usually a Markdown README read as reStructuredText because no content type is declared, or "
+               "invalid reStructuredText."),
+        fix=("Declare the README in `pyproject.toml` (`readme = \"README.md\"` sets `text/markdown`), rebuild, "
+             "and run `twine check --strict dist/*` before uploading: it renders the description the same way."),
+        source=UPLOAD, rank=80,
     ),
     # -- Project names ------------------------------------------------------------------------
     Message(
@@ -324,9 +343,13 @@ UPLOAD_CASES: list[Message] = [
     Message(
         id="bad-request",
         title="400 Bad Request with no reason shown",
-        pattern=r"HTTPError: 400 Bad Request from \S+",
-        example="ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/",
-        cause="PyPI refused the upload, but this log does not show its reason (twine prints it only when verbose).",
+        # twine prints the index's reason after the URL; a bare refusal repeats only `Bad Request`.
+        pattern=r"HTTPError: 400 Bad Request from \S+(?: Bad Request\b|\s*$| Error: Process completed| ```)",
+        example=("WARNING  Error during upload. Retry with the --verbose option for more details.\n"
+                 "ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Bad Request"),
+        cause=("PyPI refused the upload and the log shows no reason after the URL (only `Bad Request`): the "
+               "reason is in the response body, which twine prints with `--verbose`."),
         fix=("Set `verbose: true` (and `print-hash: true`, to see which files were sent) on the publish step and "
              "re-run; PyPI's reason then appears under this line. Paste that log into `trustpub diagnose`."),
         source=UPLOAD, generic=True,
