@@ -15,7 +15,6 @@ WAREHOUSE = "PyPI (token exchange, `/_/oidc/mint-token`)"
 UV = "`uv publish`"
 GITHUB = "GitHub Actions"
 
-CLAIMS_SECTION = "#when-the-publisher-does-not-match-read-the-claims"
 
 EXCHANGE: list[Message] = [
     Message(
