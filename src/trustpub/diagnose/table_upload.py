@@ -192,14 +192,14 @@ UPLOAD_CASES: list[Message] = [
     Message(
         id="filename-reused",
         title="This filename has already been used",
-        pattern=r"This filename has already been used|This filename was previously used by a file that has since "
-                r"been deleted",
+        pattern=r"This filename has (?:already|previously) been used|This filename was previously used by a file "
+                r"that has since been deleted",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         This filename was previously used by a file that has since been deleted. Use a different "
                  "version. See https://pypi.org/help/#file-name-reuse for more information."),
         cause=("A file of that name was uploaded once and then deleted (or its release was). PyPI never accepts "
                "a file name twice, even after deleting it. Older PyPI wrote `This filename has already been used, "
-               "use a different version`."),
+               "use a different version` (or `has previously been used`)."),
         fix="Release a new version (e.g. `1.0.1`, or a post-release `1.0.0.post1`); deleting more does not help.",
         command="release", source=UPLOAD, rank=80,
     ),
@@ -232,14 +232,16 @@ UPLOAD_CASES: list[Message] = [
     Message(
         id="local-version",
         title="The use of local versions is not allowed",
-        pattern=r"The use of local versions in .{1,80}? is not allowed",
+        # Older PyPI: `'0.1.dev9+g21a7230' is an invalid value for Version. Error: Can't use PEP 440 local versions.`
+        pattern=r"The use of local versions in .{1,80}? is not allowed|Can(?:'|no)t use PEP 440 local versions",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         The use of local versions in <Version('0.3.1.dev2+g1a2b3c4')> is not allowed. See\n"
                  "         https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("The version has a local part (`+g1a2b3c4`, `+dirty`): setuptools-scm or hatch-vcs computed it "
                "from a commit that is not exactly a tag, or from a dirty tree, or the checkout had no tags "
                "(`actions/checkout` fetches none by default). Newer PyPI quotes the version: "
-               "`The use of local versions in '0.3.1.dev2+g1a2b3c4' is not allowed.`"),
+               "`The use of local versions in '0.3.1.dev2+g1a2b3c4' is not allowed.`; older PyPI wrote "
+               "`… is an invalid value for Version. Error: Can't use PEP 440 local versions.`"),
         fix=("Build from the tag itself with its history (`actions/checkout` with `fetch-depth: 0`), keep the "
              "tree clean before building; for uploads of untagged commits (TestPyPI) set "
              "`local_scheme = \"no-local-version\"`, which drops the commit from the version."),
