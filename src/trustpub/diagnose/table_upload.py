@@ -271,8 +271,11 @@ UPLOAD_CASES: list[Message] = [
         pattern=r"Invalid API Token: ",
         example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
                  "         Invalid API Token: InvalidMacaroonError('invalid macaroon signature')"),
-        cause=("The password is shaped like a PyPI token but PyPI cannot accept it: revoked, truncated when "
-               "copied, made on the other index (TestPyPI and PyPI tokens differ), or scoped to another project. "
+        cause=("The password is shaped like a PyPI token but PyPI cannot accept it: revoked, truncated or broken "
+               "by a newline when copied (`signatures do not match`), made on the other index (TestPyPI and PyPI "
+               "tokens differ), or scoped to another project (`project-scoped token is not valid for project …`). "
+               "When a token that worked yesterday fails with a text PyPI itself garbles (`invalid macaroon!r`, "
+               "September 2020), it is PyPI's fault: check https://status.python.org/ and pypi/warehouse's issues. "
                "The action's `POTENTIALLY INVALID TOKEN` warning means the value does not even start with `pypi-`."),
         fix=("Use Trusted Publishing: remove the `password:` input and the token secret. To keep a token, "
              "create a new one on the index the upload goes to and paste it whole."),
@@ -335,10 +338,15 @@ UPLOAD_CASES: list[Message] = [
     Message(
         id="read-only",
         title="403 Read-only mode: Uploads are temporarily disabled",
-        pattern=r"Read-only mode: Uploads are temporarily disabled",
+        # Also PyPI's admin switch during an incident: `New uploads are temporarily disabled. See …#admin-intervention`,
+        # and `New project registration temporarily disabled.` for new projects.
+        pattern=r"Read-only mode: Uploads are temporarily disabled|New uploads are temporarily disabled"
+                r"|New project registration temporarily disabled",
         example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
                  "         Read-only mode: Uploads are temporarily disabled."),
-        cause="PyPI is in maintenance (read-only); nothing in your setup.",
+        cause=("PyPI is in maintenance (read-only), or its administrators switched uploads (or new projects) off "
+               "during an incident (`New uploads are temporarily disabled`, "
+               "`New project registration temporarily disabled`); nothing in your setup."),
         fix="Wait until https://status.python.org/ shows PyPI back, then re-run the failed job.",
         source=UPLOAD, rank=90,
     ),
