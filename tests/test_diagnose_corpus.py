@@ -85,7 +85,7 @@ def test_non_user_identities_gives_causes_in_order_and_how_to_tell():
 def test_an_unstated_index_is_said_and_both_are_linked(make_repo):
     from trustpub.config import Subject
 
-    result = diagnose(read("02-action-invalid-publisher-no-index.log"))
+    result = diagnose(read(next(n for n in EXPECTED if n.endswith("-action-invalid-publisher-no-index.log"))))
     assert result.index is None and result.publisher.index is None
     subject = Subject(project="sprocket", owner="bramble-dev", repository="sprocket")
     data = report(result, "x.log", None, subject, "test", None)
@@ -97,5 +97,5 @@ def test_an_unstated_index_is_said_and_both_are_linked(make_repo):
 
 def test_the_failed_upload_of_two_is_the_one_before_the_error():
     # TestPyPI succeeded, the PyPI upload in the same job failed: the error belongs to PyPI.
-    result = diagnose(read("25-attestation-exists-after-testpypi.log"))
+    result = diagnose(read(next(n for n in EXPECTED if n.endswith("-attestation-exists-after-testpypi.log"))))
     assert result.index == "pypi" and "upload.pypi.org" in result.index_evidence
