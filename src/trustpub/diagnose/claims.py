@@ -20,6 +20,8 @@ _UV_BLOCK_RE = re.compile(r"(?:OidcTokenClaims|GitHubTokenClaims)\s*\{(?P<body>[
 _UV_CLAIM_RE = re.compile(
     r"\b(?P<key>[a-z_]+)\s*:\s*(?:Some\(\s*\"(?P<some>(?:[^\"\\]|\\.)*)\"\s*\)|\"(?P<value>(?:[^\"\\]|\\.)*)\""
     r"|(?P<none>None))")
+# Claims pasted as aligned `key:   value` lines (copied from the action's output into prose).
+_PLAIN_CLAIM_RE = re.compile(r"^\s*(?P<key>" + "|".join(CLAIM_KEYS) + r"):\s+`?(?P<value>[^\s`]+)`?\s*$", re.MULTILINE)
 _MISSING = {"MISSING", ""}
 _ID_SUFFIX_RE = re.compile(r"^(?P<name>.+)-(?P<id>\d+)$")
 _WORKFLOW_REF_RE = re.compile(r"^(?P<owner>[^/]+)/(?P<repo>[^/]+)/\.github/workflows/(?P<file>[^@]+)@(?P<ref>.*)$")
@@ -35,7 +37,7 @@ NOTE_PULL_REQUEST = "the token comes from a pull_request run: publish on tag pus
 
 
 def extract_claims(text: str) -> tuple[dict[str, str | None], str | None]:
-    """The OIDC claims printed in a (normalised) log, and in which format ('action' or 'uv'); ({}, None) when none."""
+    """The OIDC claims printed in a (normalised) log, and in which format ('action', 'uv' or 'plain' lines)."""
     claims: dict[str, str | None] = {}
     fmt = None
     for m in _BULLET_CLAIM_RE.finditer(text):
@@ -51,6 +53,12 @@ def extract_claims(text: str) -> tuple[dict[str, str | None], str | None]:
             value = m.group("some") if m.group("some") is not None else m.group("value")
             claims[key] = None if m.group("none") or value in _MISSING else value.replace('\\"', '"')
             fmt = fmt or "uv"
+    if not claims:
+        plain = {m.group("key"): m.group("value") for m in _PLAIN_CLAIM_RE.finditer(text)}
+        # Two or more claims, one naming the workflow: not a stray `ref: main` line.
+        if len(plain) >= 2 and {"job_workflow_ref", "sub"} & set(plain):
+            claims = {k: None if v in _MISSING else v for k, v in plain.items()}
+            fmt = "plain"
     # A couple of stray bullets are not a claim set: need something that identifies the workflow.
     if not ({"sub", "repository", "job_workflow_ref"} & {k for k, v in claims.items() if v}):
         return {}, None

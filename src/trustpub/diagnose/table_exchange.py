@@ -116,7 +116,9 @@ EXCHANGE: list[Message] = [
                  "(Publisher with matching claims was not found)"),
         cause=("The token is genuine, but no trusted publisher on this index matches its claims: the owner, "
                "repository, workflow **file name** or environment differ; or the publisher is on PyPI while the "
-               "upload goes to TestPyPI (or the reverse); or the workflow file was renamed; or the repository or "
+               "upload goes to TestPyPI (or the reverse); or the workflow file was renamed; or the upload runs in "
+               "a reusable workflow (the publisher must name the called file, and one from another repository "
+               "cannot match); or the repository or "
                "its owner was renamed, transferred or re-created (PyPI stores the owner's id). Other texts in the "
                "parentheses: `All lookup strategies exhausted`, `Check failed for required claim 'sub'`."),
         fix=("Register (or correct) the publisher with exactly the values in the token's claims, on the index the "
@@ -189,7 +191,9 @@ EXCHANGE: list[Message] = [
     Message(
         id="reusable-workflow",
         title="Publishing from a reusable workflow",
-        pattern=r"the calling workflow is a reusable workflow",
+        # The action's hint, quoted whole or from its middle.
+        pattern=(r"the calling workflow is a reusable workflow|Reusable workflows are (?:\*\*)?not currently "
+                 r"supported(?:\*\*)? by PyPI|this action was initiated by: .{0,300}? Whereas its parent workflow is"),
         example="The claims in this token suggest that the calling workflow is a reusable workflow.",
         cause=("The publish step runs in a reusable workflow (`workflow_call`). The token then names two "
                "workflows: PyPI matches the called one (`job_workflow_ref`), with owner and repository of the "
