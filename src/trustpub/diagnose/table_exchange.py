@@ -55,6 +55,41 @@ EXCHANGE: list[Message] = [
         command="harden-workflow", source=ACTION,
     ),
     Message(
+        id="token-fallback-notice",
+        title="No password given, so the action tried Trusted Publishing",
+        pattern=r"due to __token__ username with no supplied password field",
+        unless=(r"invalid-publisher|invalid-pending-publisher|invalid-token|invalid-payload|not-enabled"
+                r"|OpenID Connect token retrieval failed|audience retrieval failed|the index produced an unexpected"
+                r"|the index gave us an invalid response"),
+        rank=30,
+        example=("Notice: Attempting to perform trusted publishing exchange to retrieve a temporary short-lived API "
+                 "token for authentication against https://test.pypi.org/legacy/ due to __token__ username with no "
+                 "supplied password field"),
+        cause=("The action received no `password:`, so it attempted Trusted Publishing; the log shows no reason for "
+               "the failure that followed. In order of likelihood: (1) the workflow meant to upload with an API "
+               "token, but `password: ${{ secrets.… }}` is empty for this job (a misspelt secret, a secret of an "
+               "environment the job does not declare, a run from a fork); (2) Trusted Publishing was meant, and the "
+               "index's reason is further down the full log. To tell them apart: look for a `password:` input in the "
+               "workflow's publish step."),
+        fix=("For (1) use Trusted Publishing instead (remove `password:`, grant `id-token: write`, register the "
+             "publisher), or fix the secret; for (2) paste the whole failed step's log into `trustpub diagnose`."),
+        command="harden-workflow", source=ACTION,
+    ),
+    Message(
+        id="password-disables-trusted-publishing",
+        title="An explicit password disables Trusted Publishing",
+        pattern=r"an explicit password was also set, disabling Trusted Publishing",
+        rank=10,
+        example=("Warning: The workflow was run with the 'attestations: true' input, but an explicit password was "
+                 "also set, disabling Trusted Publishing. As a result, the attestations input is ignored."),
+        cause=("The publish step passes `password:` (an API token), so the action uploads with that token, not "
+               "with Trusted Publishing, and makes no attestations. When the upload then fails with a 403, the "
+               "token is the cause (expired, revoked, for the other index, or its secret renamed)."),
+        fix=("Move to Trusted Publishing: register the publisher (the warning prints the exact link to PyPI's "
+             "form), then remove the `password:` input and grant `id-token: write`; delete the token afterwards."),
+        command="harden-workflow", source=ACTION,
+    ),
+    Message(
         id="oidc-permissions",
         title="OpenID Connect token retrieval failed",
         pattern=r"OpenID Connect token retrieval failed",
