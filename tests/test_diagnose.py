@@ -106,6 +106,14 @@ def test_entries_are_complete_and_ids_stable():
         assert needed in ids
 
 
+def test_every_case_has_a_command_or_a_page_to_read():
+    pages = {p.name for p in (ROOT / "docs").glob("*.md")}
+    for m in MESSAGES:
+        assert m.command or m.read_at.split("#")[0] in pages, m.id
+        if m.section:
+            assert m.section.split("#")[0] in pages, m.id
+
+
 def test_fix_scripts_are_the_team_names():
     allowed = {"checklist.py", "publisher_values.py", "fix_id_token.py", "fix_action_ref.py", "harden_workflow.py",
                "fix_tag_overlap.py", "fix_attestations.py", "scrub_pypirc.py", "push_test_tag.py", "release.py",
@@ -361,7 +369,7 @@ def test_cli_duplicate_attestation_never_suggests_fix_attestations(tmp_path):
     res = run_script(str(corpus_log("attestation-exists-after-testpypi")), cwd=tmp_path)
     assert res.returncode == 0 and "[attestation-exists]" in res.stdout
     assert "fix-attestations" not in res.stdout and "fix_attestations" not in res.stdout
-    assert "read:   attestations.md" in res.stdout
+    assert "read:   https://github.com/leok974/mcp-devdiag/blob/main/docs/attestations.md" in res.stdout
 
 
 def test_cli_keeps_ordinary_file_names_whole(tmp_path):

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Sequence
 
 from trustpub.cli import info, make_parser, out, resolve_subject, run
-from trustpub.diagnose import (INDEX_LABELS, PYPI_TROUBLESHOOTING_URL, TROUBLESHOOTING_PAGE_URL, Diagnosis, Row,
-                               compare, diagnose, report)
+from trustpub.diagnose import (GUIDE_DOCS_URL, INDEX_LABELS, PYPI_TROUBLESHOOTING_URL, TROUBLESHOOTING_PAGE_URL,
+                               Diagnosis, Row, compare, diagnose, report)
 from trustpub.errors import BadInput
 from trustpub.repo import Repo, read_text
 
@@ -146,8 +146,8 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
             out(f"  on your own machine instead: {plain(m.local_fix)}")
             if m.local_command:
                 out(f"  run:    trustpub {m.local_command}")
-        if m.section:
-            out(f"  read:   {m.section} in the guide (the troubleshooting page links it)")
+        if m.section or not command:
+            out(f"  read:   {GUIDE_DOCS_URL}{m.read_at}")
         out()
     pub = result.publisher
     if pub is None:

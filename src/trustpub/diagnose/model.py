@@ -59,6 +59,11 @@ class Message:
         return script_of(self.command)
 
     @property
+    def read_at(self) -> str:
+        """The guide's page (and section) to read for this case: its own section, or the page it names."""
+        return self.section or f"troubleshooting.md#{self.id}"
+
+    @property
     def script_of_local(self) -> str | None:
         return script_of(self.local_command)
 

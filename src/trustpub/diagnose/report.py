@@ -15,7 +15,8 @@ from trustpub.diagnose.ranking import Diagnosis
 
 INDEX_LABELS = {"pypi": "PyPI", "testpypi": "TestPyPI"}
 # The guide's troubleshooting page (its source in the guide's repository) and PyPI's own.
-TROUBLESHOOTING_PAGE_URL = f"{GITHUB_URL}/{DEFAULTS['owner']}/{DEFAULTS['repository']}/blob/main/docs/troubleshooting.md"
+GUIDE_DOCS_URL = f"{GITHUB_URL}/{DEFAULTS['owner']}/{DEFAULTS['repository']}/blob/main/docs/"
+TROUBLESHOOTING_PAGE_URL = GUIDE_DOCS_URL + "troubleshooting.md"
 PYPI_TROUBLESHOOTING_URL = "https://docs.pypi.org/trusted-publishers/troubleshooting/"
 
 
@@ -55,7 +56,7 @@ def report(result: Diagnosis, source: str, rows: list[Row] | None, subject=None,
     for m in result.matches:
         fix, command = result.advice(m)
         matches.append({"id": m.id, "title": m.title, "cause": m.cause, "fix": fix, "script": script_of(command),
-                        "command": f"trustpub {command}" if command else None, "section": m.section,
+                        "command": f"trustpub {command}" if command else None, "section": m.read_at,
                         # Where the log's origin is unknown, the advice for a maintainer's machine too.
                         "local_fix": m.local_fix if result.place is None else None,
                         "local_command": f"trustpub {m.local_command}" if result.place is None and m.local_command

@@ -119,7 +119,7 @@ EXCHANGE: list[Message] = [
         cause="The publish step ran for a pull request from a fork; GitHub never gives those runs an OIDC token.",
         fix=("Publish only on events a fork cannot trigger: a pushed tag (as the guide's workflow does), "
              "a published release, or a manual `workflow_dispatch`."),
-        command="harden-workflow", source=ACTION, rank=70,
+        section="workflow.md", source=ACTION, rank=70,
     ),
     Message(
         id="reusable-workflow-claims",

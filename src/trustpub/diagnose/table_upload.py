@@ -227,7 +227,7 @@ UPLOAD_CASES: list[Message] = [
         cause=("The release already has a source distribution and this upload brings another with a different "
                "name (e.g. `widget-1.0.tar.gz` and `Widget-1.0.tar.gz`, or sdists from several matrix jobs)."),
         fix="Build the sdist once, in one job, and upload that together with the wheels.",
-        command="harden-workflow", source=UPLOAD, rank=80,
+        section="wheels.md", source=UPLOAD, rank=80,
     ),
     Message(
         id="local-version",
@@ -245,7 +245,7 @@ UPLOAD_CASES: list[Message] = [
         fix=("Build from the tag itself with its history (`actions/checkout` with `fetch-depth: 0`), keep the "
              "tree clean before building; for uploads of untagged commits (TestPyPI) set "
              "`local_scheme = \"no-local-version\"`, which drops the commit from the version."),
-        command="harden-workflow", source=UPLOAD, rank=80,
+        section="workflow.md", source=UPLOAD, rank=80,
     ),
     # -- Authentication ------------------------------------------------------------------------
     Message(
@@ -375,7 +375,7 @@ UPLOAD_CASES: list[Message] = [
                "environments`."),
         fix=("Run the publish job on `ubuntu-latest` (or a pinned `ubuntu-24.04`); build wheels for other "
              "systems in other jobs and pass them on as an artifact."),
-        command="harden-workflow", source=GITHUB,
+        section="wheels.md", source=GITHUB,
     ),
     Message(
         id="action-not-linux",
@@ -384,7 +384,7 @@ UPLOAD_CASES: list[Message] = [
         example="This action is only able to run under GNU/Linux environments",
         cause="The publish job runs on a Windows or macOS runner; the action needs Linux with Docker.",
         fix=("Build on any system, upload the files as an artifact, and publish from one job on `ubuntu-latest`."),
-        command="harden-workflow", source=ACTION, rank=60,
+        section="wheels.md", source=ACTION, rank=60,
     ),
     Message(
         id="self-hosted-runner",
@@ -401,6 +401,6 @@ UPLOAD_CASES: list[Message] = [
                "or without Docker."),
         fix=("Call the action directly as a step of the publishing job (not from a composite action), on a "
              "GitHub-hosted `ubuntu-latest` runner, or give the self-hosted runner Python and Docker."),
-        command="harden-workflow", source=ACTION, rank=60,
+        section="workflow.md", source=ACTION, rank=60,
     ),
 ]
