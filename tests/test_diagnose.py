@@ -378,3 +378,10 @@ def test_cli_keeps_ordinary_file_names_whole(tmp_path):
     name.write_text((corpus_log("action-invalid-publisher-no-index")).read_text(encoding="utf-8"), encoding="utf-8")
     res = run_script(str(name), cwd=tmp_path)
     assert f"{name}: recognised" in res.stderr and "redacted" not in res.stderr
+
+
+def test_partial_claims_still_name_the_workflow():
+    # A paste with `workflow_ref` only, without its `@ref`: the file is still the best evidence there is.
+    p = publisher_from_claims({"repository": "o/r", "workflow_ref": "o/r/.github/workflows/release.yml",
+                               "environment": "release"})
+    assert (p.owner, p.repository, p.workflow, p.environment) == ("o", "r", "release.yml", "release")

@@ -24,7 +24,8 @@ _UV_CLAIM_RE = re.compile(
 _PLAIN_CLAIM_RE = re.compile(r"^\s*(?P<key>" + "|".join(CLAIM_KEYS) + r"):\s+`?(?P<value>[^\s`]+)`?\s*$", re.MULTILINE)
 _MISSING = {"MISSING", ""}
 _ID_SUFFIX_RE = re.compile(r"^(?P<name>.+)-(?P<id>\d+)$")
-_WORKFLOW_REF_RE = re.compile(r"^(?P<owner>[^/]+)/(?P<repo>[^/]+)/\.github/workflows/(?P<file>[^@]+)@(?P<ref>.*)$")
+# `@ref` is optional: a paste may quote the claim without it.
+_WORKFLOW_REF_RE = re.compile(r"^(?P<owner>[^/]+)/(?P<repo>[^/]+)/\.github/workflows/(?P<file>[^@]+)(?:@(?P<ref>.*))?$")
 
 NOTE_IMMUTABLE_SUB = ("the `sub` claim is GitHub's immutable form ({sub}): the owner's and repository's ids are "
                       "appended to their names; the publisher takes the names ({owner}/{repository})")
@@ -149,7 +150,8 @@ def publisher_from_claims(claims: dict[str, str | None], index: str | None = Non
         owner = owner or o
     workflow = other = caller = None
     jwr = claims.get("job_workflow_ref")
-    m = _WORKFLOW_REF_RE.match(jwr or "")
+    # Without job_workflow_ref (a partial paste), the top-level workflow is the best evidence there is.
+    m = _WORKFLOW_REF_RE.match(jwr or claims.get("workflow_ref") or "")
     if m:
         workflow = m.group("file").rsplit("/", 1)[-1]
         if full and f"{m.group('owner')}/{m.group('repo')}".lower() != full.lower():
