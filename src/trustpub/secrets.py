@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 # PyPI and TestPyPI API tokens are macaroons serialised as `pypi-` + base64url.
-TOKEN_RE = re.compile(r"pypi-[A-Za-z0-9_\-]{16,}")
+# The body is base64url, so it has capitals; a lower-case name like a job `pypi-publish-uv-build` is not one.
+TOKEN_RE = re.compile(r"pypi-(?=[A-Za-z0-9_\-]*[A-Z])[A-Za-z0-9_\-]{16,}")
 _SHOWN = 4
 
 
