@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trustpub.checks.base import (
-    Context, Outcome, _registered_environment, _registered_workflow, check, failed, passed, skipped,
+    Context, Outcome, _registered_environment, _registered_workflow, check, failed, passed, skipped, warned,
 )
 
 
@@ -49,6 +49,12 @@ def publisher_identity(ctx: Context) -> Outcome:
             good.append(f"environment {environment}")
     if bad:
         return failed("; ".join(bad))
+    # TestPyPI has its own publisher; when its workflow was given, the TestPyPI uploads are in that file.
+    test_wf = _registered_workflow(ctx, "testpypi") if index == "pypi" else None
+    test_names = sorted({u.register for u in ctx.model.for_index("testpypi")})
+    if test_wf and test_names and test_wf not in test_names:
+        return warned(f"{', '.join(test_names)} publishes to TestPyPI, the TestPyPI publisher is configured as "
+                      f"{test_wf} ({', '.join(good) or 'the PyPI side'} match)")
     if not (workflow or environment or (owner and repository)):
         slug = f"{gh[0]}/{gh[1]}" if gh else "(no GitHub remote)"
         values = "; ".join(dict.fromkeys(

@@ -22,6 +22,14 @@ def _example_refs(uploads: list[Upload]) -> list[tuple[str, str]]:
     return runs + [("workflow_dispatch", "refs/heads/main"), ("workflow_dispatch", "refs/tags/v1.2.3")]
 
 
+def _side(u: Upload, event: str, ref: str) -> str:
+    """`file:line `pattern`` of the trigger that lets this run in (the tag pattern for a tag push)."""
+    from trustpub.publishing.github import trigger_pattern
+
+    found = trigger_pattern(u, event, ref)
+    return f"{found[0]}:{found[1]} `{found[2]}`" if found else u.where
+
+
 def _run_name(event: str, ref: str) -> str:
     name = ref.split("/", 2)[2] if ref.count("/") >= 2 else ref
     return {"push": f"a push of the tag {name}", "release": f"a release of {name}",
@@ -47,8 +55,8 @@ def tag_patterns_no_overlap(ctx: Context) -> Outcome:
                 a, b = p.runs_for(event, ref), t.runs_for(event, ref)
                 if a is True and b is True:
                     same = " (the same job)" if (p.workflow, p.job) == (t.workflow, t.job) else ""
-                    bad.append(f"{p.where} (PyPI, job {p.job!r}) and {t.where} (TestPyPI, job {t.job!r}){same} "
-                               f"both run for {_run_name(event, ref)}")
+                    bad.append(f"{_side(p, event, ref)} (PyPI, job {p.job!r}) and {_side(t, event, ref)} "
+                               f"(TestPyPI, job {t.job!r}){same} both run for {_run_name(event, ref)}")
                     break
                 if (a is None and b is not False) or (b is None and a is not False):
                     unsure.append(f"{p.where} vs {t.where}")

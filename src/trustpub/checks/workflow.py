@@ -69,6 +69,8 @@ def workflow_tracked(ctx: Context) -> Outcome:
        doc="workflow.md")
 def publish_step_present(ctx: Context) -> Outcome:
     uploads = _pypi_uploads(ctx)
+    if uploads and not ctx.model.for_index("pypi", "unknown"):
+        return warned(_join([f"{u.where}: {_label(u)}: uploads to TestPyPI only" for u in uploads]))
     if uploads:
         return passed(_join([f"{u.where}: {_label(u)}: {u.command}" for u in uploads], 4))
     may = [f"{m.where}: job {m.job!r} runs `{m.command}` (may upload; not inspected: {m.reason})"
@@ -101,9 +103,11 @@ def tag_trigger_check(ctx: Context) -> Outcome:
             t = branch[0]
             bad.append(f"{t.workflow}:{t.line}: {_label(u)} runs on every push to {', '.join(t.branches)} "
                        f"(no tag filter or `if:` keeps branch pushes out)")
-        elif any(t.event in ("schedule", "pull_request", "merge_group") for t in trig) and u.index == "pypi":
-            events = sorted({t.event for t in trig if t.event in ("schedule", "pull_request", "merge_group")})
-            notes.append(f"{u.where}: {_label(u)} can run on {', '.join(events)}")
+        elif any(t.event in ("pull_request", "merge_group") for t in trig) and u.index == "pypi":
+            events = sorted({t.event for t in trig if t.event in ("pull_request", "merge_group")})
+            bad.append(f"{u.where}: {_label(u)} can run on {', '.join(events)} (no `if:` keeps it out)")
+        elif any(t.event == "schedule" for t in trig) and u.index == "pypi":
+            notes.append(f"{u.where}: {_label(u)} can run on schedule")
         else:
             good.append(f"{u.where}: {_label(u)} on {u.describe_triggers()}")
     if bad:
@@ -205,15 +209,20 @@ def id_token_on_publish_job(ctx: Context) -> Outcome:
             continue
         where = _permissions_where(ctx, u)
         if u.id_token:
-            good.append(f"{where}: {_label(u)} has id-token: write ({u.permissions_from})")
+            how = {"job": "has", "workflow": "inherits", "caller": "gets from its caller"}.get(u.permissions_from, "has")
+            good.append(f"{where}: {_label(u)} {how} id-token: write")
         elif u.permissions_from == "caller" or u.callers:
             bad.append(f"{where}: {_label(u)} runs in a reusable workflow whose caller "
                        f"({', '.join(u.callers)}) does not grant id-token: write")
         elif u.permissions_from == "default":
             bad.append(f"{where}: {_label(u)} has no permissions block; the default token has no id-token: write")
         else:
-            bad.append(f"{where}: {_label(u)} permissions {_describe_permissions(u.permissions)} "
-                       f"lack id-token: write")
+            wf = ctx.workflow_at(u.workflow)
+            replacing = " (replacing the workflow's, which had it)" if (
+                u.permissions_from == "job" and wf is not None and _grants(wf.data.get("permissions"))) else ""
+            verb = "inherits" if u.permissions_from == "workflow" else "permissions"
+            bad.append(f"{where}: {_label(u)} {verb} {_describe_permissions(u.permissions)}, "
+                       f"which lack id-token: write{replacing}")
     if not bad and not good:
         return skipped("every upload to PyPI/TestPyPI authenticates with a token (see TP110)")
     return failed(_join(bad)) if bad else passed(_join(good))
@@ -233,7 +242,7 @@ def _grants(perms: Any) -> bool:
 def id_token_not_elsewhere(ctx: Context) -> Outcome:
     if (skip := _no_publish(ctx)):
         return skip
-    bad = []
+    bad, notes = [], []
     for rel in ctx.model.upload_workflows:
         wf = ctx.workflow_at(rel)
         if wf is None:
@@ -244,14 +253,19 @@ def id_token_not_elsewhere(ctx: Context) -> Outcome:
         if _grants(wf.data.get("permissions")) and inheriting:
             bad.append(f"{_where(wf, wf.data, 'permissions')}: workflow-level id-token: write reaches "
                        f"job(s) that do not need it ({', '.join(inheriting[:3])})")
+        elif _grants(wf.data.get("permissions")):
+            notes.append(f"{_where(wf, wf.data, 'permissions')}: id-token: write is granted at workflow level; "
+                         f"only jobs that need it have it today, but every job added later inherits it")
         for job_id, job in wf.jobs.items():
             if job_id in needing or job.get("uses") or "permissions" not in job:
                 continue
             if _grants(job.get("permissions")):
-                bad.append(f"{_where(wf, job, 'permissions')}: job {job_id!r} has id-token: write but neither "
-                           f"uploads with Trusted Publishing nor mints a token for anything else")
+                bad.append(f"{_where(wf, job, 'permissions')}: job {job_id!r} does not publish (no trusted upload, "
+                           f"no attestation or other OIDC use) but has id-token: write")
     if bad:
         return failed(_join(bad))
+    if notes:
+        return warned(_join(notes))
     needs = [f"{o.workflow.rsplit('/', 1)[-1]}:{o.job} ({o.what})" for o in ctx.model.oidc_uses
              if o.workflow in ctx.model.upload_workflows]
     jobs = ", ".join(dict.fromkeys(f"{u.register}:{u.job}" for u in _pypi_uploads(ctx) if u.trusted))
@@ -357,8 +371,6 @@ def publish_environment(ctx: Context) -> Outcome:
         return skip
     bad, notes, good = [], [], []
     for u in _pypi_uploads(ctx):
-        if not u.trusted:
-            continue
         expected = _registered_environment(ctx, u.index)
         registered_wf = _registered_workflow(ctx, u.index)
         if registered_wf and u.register != registered_wf:

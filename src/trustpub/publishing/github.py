@@ -265,6 +265,11 @@ def workflow_triggers(wf: Any) -> list[Trigger]:
                 if has_branch_filter and not branches:
                     branches = ["*"] if branch_ignore else []
             t.tags, t.tags_ignore, t.branches = tags, ignore, branches
+            node = settings.get("tags")
+            if isinstance(node, list):
+                t.pattern_lines = {str(p): wf.line(node, i) for i, p in enumerate(node)}
+            elif isinstance(node, str):
+                t.pattern_lines = {node: wf.line(settings, "tags")}
         elif event in ("release", "pull_request_target", "workflow_run"):
             t.types = _listed(settings.get("types"))
         found.append(t)
@@ -409,6 +414,23 @@ def _trigger_admits(t: Trigger, event: str, ref: str) -> bool:
     return any(pattern_regex(p).match(name) for p in t.branches if not p.startswith("!"))
 
 
+def trigger_pattern(u: Upload, event: str, ref: str) -> tuple[str, int, str] | None:
+    """(file, line, pattern) of the tag pattern that lets a push of `ref` start `u` (line of the pattern
+    when the file is known to the reader), or of the event."""
+    from trustpub.checks.tagfilter import pattern_regex
+
+    for t in u.triggers:
+        if not _trigger_admits(t, event, ref):
+            continue
+        if event == "push" and ref.startswith("refs/tags/"):
+            name = ref[len("refs/tags/"):]
+            pattern = next((p for p in reversed(t.tags) if not p.startswith("!") and pattern_regex(p).match(name)),
+                           "*")
+            return t.workflow, t.pattern_lines.get(pattern, t.line), pattern
+        return t.workflow, t.line, event
+    return None
+
+
 def _narrow(t: Trigger, conds: list[str]) -> Trigger | None:
     """The trigger, minus what the conditions rule out for sure (None: the job never runs for it)."""
     if not conds:
@@ -425,7 +447,7 @@ def _narrow(t: Trigger, conds: list[str]) -> Trigger | None:
         if not tag_ok and not branch_ok:
             return None
         return Trigger(t.event, t.workflow, t.line, t.tags if tag_ok else [], t.tags_ignore if tag_ok else [],
-                       t.branches if branch_ok else [], t.types)
+                       t.branches if branch_ok else [], t.types, t.pattern_lines)
     refs = EVENT_REFS.get(t.event, [""])
     if all(_all(conds, conditions.run_context(t.event, ref)) is False for ref in refs):
         return None

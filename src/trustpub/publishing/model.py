@@ -51,6 +51,7 @@ class Trigger:
     tags_ignore: list[str] = field(default_factory=list)
     branches: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
+    pattern_lines: dict[str, int] = field(default_factory=dict, repr=False)   # tag pattern -> its line
 
     def describe(self) -> str:
         if self.event == "push":

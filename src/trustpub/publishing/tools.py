@@ -213,7 +213,7 @@ def judge_action(uses: str, inputs: Mapping[str, Any], env: Mapping[str, Any]) -
         index = index_of(str(url) if url is not None else None, is_url=True)
         evidence = ""
         if _secretish(inputs.get("password")):
-            evidence = "password input"
+            evidence = "`password:` input"
         elif str(inputs.get("user", "")).strip() == "__token__":
             evidence = "user __token__"
         dirs = inputs.get("packages-dir") or inputs.get("packages_dir")
