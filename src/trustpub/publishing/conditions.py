@@ -139,7 +139,11 @@ class _Parser:
         if value == "null":
             return None
         if self.peek() == ("op", "("):
-            return self.call(value)
+            result = self.call(value)
+            if self.peek() in (("op", "."), ("op", "[")):  # fromJSON(x).key: a value the reader cannot know
+                self.path("?")
+                return UNKNOWN
+            return result
         return self.path(value)
 
     def call(self, name: str) -> Any:
