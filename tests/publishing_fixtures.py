@@ -145,17 +145,24 @@ FIXTURES: list[Fixture] = [
     Fixture("pdm-publish",
             {WF + "release.yml": workflow(TAGS, upload_job(steps="      - run: pdm publish --no-build\n"))},
             [("release.yml", "publish", "pdm", "pypi", "trusted", "pypi")],
-            {"TP102": "pass", "TP105": "pass"}),
+            {"TP102": "pass", "TP105": "pass", "TP107": "pass"}),
     Fixture("hatch-publish-token",
             {WF + "release.yml": workflow(TAGS, upload_job(
                 steps="      - run: hatch publish\n        env:\n          HATCH_INDEX_USER: __token__\n"
                       "          HATCH_INDEX_AUTH: ${{ secrets.PYPI_API_TOKEN }}\n", perms="      contents: read\n"))},
             [("release.yml", "publish", "hatch", "pypi", "token", "pypi")],
             {"TP110": "fail"}),
-    Fixture("flit-publish",
+    Fixture("flit-publish-builds-in-the-upload-job",
             {WF + "release.yml": workflow(TAGS, upload_job(steps="      - run: flit publish\n"))},
             [("release.yml", "publish", "flit", "pypi", "trusted", "pypi")],
-            {"TP102": "pass"}),
+            {"TP102": "pass", "TP107": "fail"}),
+    Fixture("hynek-build-with-attestations",
+            {WF + "release.yml": workflow(TAGS, upload_job(steps=PYPA)).replace(
+                "    permissions:\n      contents: read\n    steps:\n      - uses: actions/checkout@v5\n",
+                "    permissions:\n      id-token: write\n      attestations: write\n"
+                "    steps:\n      - uses: actions/checkout@v5\n", 1)},
+            [("release.yml", "publish", "pypa-action", "pypi", "trusted", "pypi")],
+            {"TP106": "pass"}),
     Fixture("maturin-action-upload",
             {WF + "release.yml": workflow(TAGS, upload_job(
                 steps="      - uses: PyO3/maturin-action@v1\n        with:\n          command: upload\n"

@@ -293,6 +293,8 @@ def separate_build_publish(ctx: Context) -> Outcome:
         if wf is None:
             continue
         builds, checkout = None, None
+        if u.builds:
+            builds = (u.where, f"{u.tool} publish builds before it uploads")
         for step in wf.steps(u.job):
             if not isinstance(step, dict):
                 continue

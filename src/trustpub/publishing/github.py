@@ -31,6 +31,7 @@ OIDC_ACTIONS = {
     "azure/login": "Azure login (OIDC)",
     "actions/deploy-pages": "GitHub Pages deployment",
     "codecov/codecov-action": "Codecov upload (OIDC)",
+    "hynek/build-and-inspect-python-package": "GitHub build attestations (attest-build-provenance-github)",
 }
 MAX_SCRIPT_BYTES = 200_000
 MSG_TASK = "a task runner target; the reader does not run it"
@@ -117,6 +118,11 @@ def _read_workflow(root: Path, wf: Any, model: PublishingModel) -> None:
         if isinstance(uses, str):
             _read_call(wf, job_id, job, uses.strip(), model)
             continue
+        if _mapping(job.get("permissions")).get("attestations") == "write":
+            # `attestations: write` is only useful with an OIDC token: the job makes GitHub attestations,
+            # itself or through an action that calls actions/attest-build-provenance.
+            model.oidc_uses.append(OidcUse(wf.relpath, job_id, wf.line(job, "permissions") or wf.line(job),
+                                           "GitHub attestations (attestations: write)"))
         job_env = {**wf_env, **_mapping(job.get("env"))}
         job_text = "\n".join(str(s.get("run", "")) for s in wf.steps(job_id) if isinstance(s, dict))
         default_dir = _mapping(_mapping(job.get("defaults")).get("run")).get("working-directory")
@@ -209,7 +215,7 @@ def _upload(wf: Any, job_id: str, job: dict, step: dict, line: int, found: Any, 
         runs_on=_labels(job.get("runs-on")), via_script=via,
         working_directory=str(workdir) if workdir is not None else None,
         packages_dir=found.packages_dir, matrix=_matrix(job),
-        step_inputs=dict(_mapping(step.get("with"))),
+        step_inputs=dict(_mapping(step.get("with"))), builds=found.builds,
     )
 
 

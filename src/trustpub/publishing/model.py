@@ -133,6 +133,7 @@ class Upload:
     tag_prefixes: list[str] = field(default_factory=list)
     matrix: dict[str, list[str]] = field(default_factory=dict)
     step_inputs: dict[str, Any] = field(default_factory=dict, repr=False)   # pypa/maturin action `with:`
+    builds: bool = False   # the upload command builds too (`pdm publish` without --no-build, `flit publish`)
     # Three-valued: may this upload run for (event, ref)? Set by the reader; None = cannot tell.
     may_run: Callable[[str, str, dict], bool | None] | None = field(default=None, repr=False, compare=False)
 
@@ -176,6 +177,7 @@ class Upload:
             "runs_on": self.runs_on, "triggers": [t.as_dict() for t in self.triggers],
             "conditions": self.conditions, "working_directory": self.working_directory,
             "packages_dir": self.packages_dir, "tag_prefixes": self.tag_prefixes, "matrix": self.matrix,
+            "builds": self.builds,
         }
 
 

@@ -73,6 +73,7 @@ class Found:
     auth: str
     auth_evidence: str
     packages_dir: str | None = None
+    builds: bool = False   # the upload command builds the distributions too (`pdm publish`, `flit publish`)
 
 
 def index_of(value: str | None, *, is_url: bool, default: str = "pypi",
@@ -199,10 +200,13 @@ def judge_command(match: re.Match, line: str, env: Mapping[str, Any], job_text: 
     elif tool == "uv" and "--trusted-publishing" in words and \
             _option(words, ("--trusted-publishing",)) == "never":
         evidence = "--trusted-publishing never"
+    # These sub-commands build the distributions themselves unless told not to.
+    builds = (tool in ("pdm", "flit") and "--no-build" not in words) or (tool == "poetry" and "--build" in words) \
+        or (tool == "maturin" and match.group("sub") == "publish")
     dirs = [w for w in words if not w.startswith("-") and w not in (url, name, token_opt)
             and ("/" in w or "*" in w or w.endswith((".whl", ".tar.gz")))]
     return Found(tool, line[:200], index, index_url, "token" if evidence else "trusted", evidence,
-                 " ".join(dirs) or None)
+                 " ".join(dirs) or None, builds)
 
 
 def judge_action(uses: str, inputs: Mapping[str, Any], env: Mapping[str, Any]) -> Found | None:
