@@ -362,6 +362,13 @@ class Repo:
         return parse_github_remote(url) if url else None
 
     def is_tracked(self, relpath: str) -> bool:
+        if relpath.startswith(WORKFLOWS_DIR + "/"):  # one `git ls-files` for every workflow file
+            if "tracked-workflows" not in self._cache:
+                res = self.git("ls-files", "-z", "--", WORKFLOWS_DIR, check=False)
+                self._cache["tracked-workflows"] = set(res.stdout.split("\0")) if res.returncode == 0 else None
+            tracked = self._cache["tracked-workflows"]
+            if tracked is not None:
+                return relpath in tracked
         return self.git("ls-files", "--error-unmatch", "--", relpath, check=False).returncode == 0
 
     def is_dirty(self) -> bool:

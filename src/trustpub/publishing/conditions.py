@@ -9,6 +9,7 @@ reader cannot decide never becomes a finding: it is `None`, "could not tell".
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -190,6 +191,18 @@ def evaluate(expr: Any, context: dict[str, Any]) -> bool | None:
         return True
     if isinstance(expr, bool):
         return expr
+    try:
+        return _evaluate_cached(str(expr), tuple(sorted((k.lower(), v) for k, v in context.items())))
+    except TypeError:  # an unhashable value in the context
+        return _evaluate(str(expr), context)
+
+
+@functools.lru_cache(maxsize=4096)
+def _evaluate_cached(expr: str, context: tuple) -> bool | None:
+    return _evaluate(expr, dict(context))
+
+
+def _evaluate(expr: str, context: dict[str, Any]) -> bool | None:
     text = strip_braces(str(expr))
     if not text:
         return True

@@ -61,8 +61,14 @@ def read(root: Path, workflows: Iterable[Any], broken: Iterable[BrokenFile] = ()
 
 def read_repo(repo: Any) -> PublishingModel:
     """Read a `trustpub.repo.Repo`'s workflows for reading (fast parser), broken files kept as findings."""
+    cache = getattr(repo, "_cache", None)
+    if cache is not None and "publishing-model" in cache:
+        return cache["publishing-model"]  # one reading per run (the subject's detection and the checks)
     workflows, broken = repo.workflows_lenient()
-    return read(repo.root, workflows, [BrokenFile(*b) for b in broken])
+    model = read(repo.root, workflows, [BrokenFile(*b) for b in broken])
+    if cache is not None:
+        cache["publishing-model"] = model
+    return model
 
 
 # ---------------------------------------------------------------------------

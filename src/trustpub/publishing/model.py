@@ -158,7 +158,12 @@ class Upload:
         """True: it runs; False: it cannot; None: the conditions could not be decided."""
         if self.may_run is None:
             return None
-        return self.may_run(event, ref, extra or {})
+        if extra:
+            return self.may_run(event, ref, extra)
+        memo = self.__dict__.setdefault("_runs_memo", {})  # TP201 asks every pair about the same runs
+        if (event, ref) not in memo:
+            memo[(event, ref)] = self.may_run(event, ref, {})
+        return memo[(event, ref)]
 
     def describe_triggers(self) -> str:
         if not self.triggers:
