@@ -234,3 +234,56 @@ def test_generated_workflows_never_crash_the_model(tmp_path_factory, workflows):
         u.as_dict()
         u.runs_for("push", "refs/tags/v1.2.3")
     assert time.perf_counter() - started < 2.0  # a bound, far above the few ms it takes
+
+
+def test_zizmor_findings_outside_upload_workflows_warn_unless_strict(make_repo):
+    from trustpub import checks as checks_mod
+    from trustpub.checks import Context
+    from trustpub.config import Subject
+
+    fx = next(f for f in FIXTURES if f.name == "pypa-action-environment-release")
+    gr = make_repo(files={"pyproject.toml": PYPROJECT, **fx.files,
+                          ".github/workflows/docs.yml": "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n"
+                                                        "    steps:\n      - run: echo docs\n"})
+    repo = Repo.open(gr.path)
+
+    def finding(rel: str) -> dict:
+        return {"ident": "template-injection", "desc": "d", "determinations": {"severity": "High"},
+                "locations": [{"symbolic": {"key": {"Local": {"given_path": str(repo.root / rel)}}},
+                               "concrete": {"location": {"start_point": {"row": 1}}}}]}
+
+    subject = Subject("widget", "acme", "widget")
+    for strict, rel, want in ((False, ".github/workflows/docs.yml", "warn"),
+                              (True, ".github/workflows/docs.yml", "fail"),
+                              (False, ".github/workflows/release.yml", "fail")):
+        ctx = Context(repo, subject, offline=True, pypirc=None, env={}, transport=None, strict=strict)
+        ctx._cache["zizmor"] = [finding(rel)]
+        [r] = checks_mod.zizmor_audits.zizmor_check(ctx)
+        assert r.status == want, (strict, rel, r.evidence)
+        assert ("fails only with --strict" in r.evidence) == (want == "warn")
+
+
+def test_missing_subject_values_are_asked_for_at_once_and_say_what_is_true(make_repo):
+    from trustpub.errors import BadInput
+
+    gr = make_repo(files={"README.md": "x\n"}, remote=False)
+    with pytest.raises(BadInput) as exc:
+        _subject(Repo.open(gr.path), {})
+    message = str(exc.value)
+    assert "has no remote named origin" in message and "not a GitHub remote" not in message
+    assert "--project NAME --owner NAME --repository NAME" in message
+    gr.git("remote", "add", "origin", "https://gitlab.com/acme/widget.git")
+    with pytest.raises(BadInput, match="origin is https://gitlab.com/acme/widget.git, not a GitHub remote"):
+        _subject(Repo.open(gr.path), {"project": "widget"})
+
+
+def test_tool_table_values_are_registered_and_shown_with_their_source(make_repo):
+    gr = make_repo(files={"pyproject.toml": PYPROJECT + '\n[tool.trustpub]\nenvironment = "deploy"\n'})
+    resolved = _subject(Repo.open(gr.path), {})
+    assert resolved.subject.environment == "deploy"
+    assert resolved.sources["environment"] == "pyproject.toml [tool.trustpub]"
+    from trustpub.errors import BadInput
+
+    gr.write("pyproject.toml", PYPROJECT + '\n[tool.trustpub]\nenviroment = "deploy"\n')
+    with pytest.raises(BadInput, match=r"\[tool.trustpub\] has no setting 'enviroment'"):
+        _subject(Repo.open(gr.path), {})
