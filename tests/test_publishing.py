@@ -161,6 +161,7 @@ def _read(tmp_path: Path, fx: Fixture):
     ("fromJSON(needs.a.outputs.b).x || github.event_name == 'push'", "push", "", True),
     ("github.repository == 'acme/widget' && github.event_name == 'push'", "push", "", None),
     ("not ( valid", "push", "", None),
+    ("github.event_name == 'push' && startsWith(github.event.ref, 'refs/tags')", "push", "refs/heads/main", False),
 ])
 def test_conditions(expr, event, ref, expected):
     assert evaluate(expr, run_context(event, ref)) is expected

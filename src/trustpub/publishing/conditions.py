@@ -225,6 +225,8 @@ def run_context(event: str, ref: str, extra: dict | None = None) -> dict[str, An
         ctx["github.ref_name"] = ref.split("/", 2)[2] if ref.count("/") >= 2 else ref
         if event == "release":
             ctx["github.event.release.tag_name"] = ctx["github.ref_name"]
+        if event == "push":
+            ctx["github.event.ref"] = ref  # the push event's payload names the same ref
     ctx.update(extra or {})
     return ctx
 
