@@ -32,7 +32,7 @@ MSG_NO_INPUT = "no log given: pass LOGFILE, or pipe the log on stdin (use - for 
 MSG_EMPTY = "{source}: the log is empty"
 MSG_TOO_BIG = "{source}: larger than {limit} MB; pass the failed job's log only"
 MSG_NOTHING = ("{source}: no known Trusted Publishing error found; see the troubleshooting page, or run "
-               "scripts/checklist.py to check the repository")
+               "`trustpub check --repo .` to check the repository")
 MSG_RECOGNISED = "{source}: recognised {count} case(s)"
 MSG_NO_CONFIG = "(no configured values to compare: {why})"
 MSG_ENV_NOTE = ("Environment name: when it is set on the index, the job must declare exactly that "
@@ -112,6 +112,8 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
     if not result.recognised:
         info(MSG_NOTHING.format(source=source))
         return
+    from trustpub.commands import command_for_script
+
     shown = result.shown
     info(MSG_RECOGNISED.format(source=source, count=len(shown)))
     for m in shown:
@@ -119,7 +121,7 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
         out(f"  cause:  {plain(m.cause)}")
         out(f"  fix:    {plain(m.fix)}")
         if m.script:
-            out(f"  script: python scripts/{m.script} --repo PATH")
+            out(f"  script: trustpub {command_for_script(m.script).name} --repo PATH")
         out()
     pub = result.publisher
     if pub is None:
