@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
@@ -71,11 +72,11 @@ MSG_OTHER_BACKEND = ("build backend {backend}: the metadata version it writes is
                      "nothing assumed")
 
 
-def _build_requirement(ctx: Context) -> tuple[str | None, Requirement | None]:
+def build_requirement(root: Path) -> tuple[str | None, Requirement | None]:
     """(build-backend, its requirement from [build-system] requires) of the repository's pyproject.toml."""
     from trustpub.pyproject import read_pyproject
 
-    path = ctx.repo.root / "pyproject.toml"
+    path = root / "pyproject.toml"
     if not path.is_file():
         return None, None
     system = read_pyproject(path).get("build-system") or {}
@@ -100,6 +101,15 @@ def writes_newer_metadata(writer: Writer, req: Requirement | None) -> bool:
     base = writer.first
     probes = [Version(f"{base.major}.{base.minor + int(p)}.0") for p in _PROBES] + [Version("99.0")]
     return any(req.specifier.contains(v, prereleases=False) for v in probes)
+
+
+def required_action_version(root: Path) -> Version | None:
+    """The oldest publish action release that can upload what this repository's build writes (None: any)."""
+    backend, req = build_requirement(root)
+    writer = WRITERS.get(backend.split(".", 1)[0].replace("_", "-")) if backend else None
+    if writer is None or not writes_newer_metadata(writer, req):
+        return None
+    return READERS[writer.metadata_version].action_version
 
 
 def action_version(wf, step) -> Version | None:
@@ -130,7 +140,7 @@ def action_version(wf, step) -> Version | None:
 def publish_action_reads_metadata(ctx: Context) -> Outcome:
     if (skip := _no_publish(ctx)):
         return skip
-    backend, req = _build_requirement(ctx)
+    backend, req = build_requirement(ctx.repo.root)
     if backend is None:
         return passed(MSG_NO_BACKEND)
     name = backend.split(".", 1)[0].replace("_", "-")
@@ -158,7 +168,7 @@ def publish_action_reads_metadata(ctx: Context) -> Outcome:
             elif version < reader.action_version:
                 bad.append(MSG_FAIL.format(where=where, action=PUBLISH_ACTION, version=f"v{version}",
                                            twine=reader.twine_version, mv=writer.metadata_version,
-                                           backend=f"{name} {writer.first} and later", requirement=requirement,
+                                           backend=f"{name} ({writer.first} and later)", requirement=requirement,
                                            minimum=reader.action_version, pin=f"{newest.uses} {newest.comment}"))
             else:
                 good.append(MSG_OK.format(where=where, action=PUBLISH_ACTION, version=f"v{version}",
