@@ -2,9 +2,9 @@
 
 No network: the wheel is installed with `pip --no-index --no-deps`, and the environment
 reaches its dependencies (httpx, ruamel.yaml, ...) through a .pth file naming the test
-environment's site-packages, which holds them because they are trustpub's own dependencies.
-Paths added by a .pth file are not scanned for further .pth files, so the test environment's
-editable trustpub is not visible: `import trustpub` finds the wheel's copy only.
+environment's site-packages (links to its entries, leaving out trustpub's own editable install),
+which holds them because they are trustpub's own dependencies: `import trustpub` finds the
+wheel's copy only, and pip sees no trustpub installed before it installs one.
 """
 
 from __future__ import annotations
@@ -51,11 +51,25 @@ def build_dist(dest: Path) -> Path:
     return out
 
 
+def dependencies_folder(where: Path) -> Path:
+    """The test environment's site-packages without trustpub itself (its editable install), as links."""
+    deps = where / "test-dependencies"
+    deps.mkdir(parents=True, exist_ok=True)
+    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+        name = entry.name.lower()
+        if name.startswith(("trustpub", "__editable__", "_trustpub")) or name.endswith(".pth"):
+            continue
+        link = deps / entry.name
+        if not link.exists():
+            link.symlink_to(entry)
+    return deps
+
+
 def make_venv(where: Path) -> Path:
     """A fresh environment (no pip of its own: the test environment's pip installs into it)."""
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(where)], check=True, timeout=120)
     [site] = list((where / "lib").glob("python3*/site-packages"))
-    (site / DEPS_PTH).write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    (site / DEPS_PTH).write_text(f"{dependencies_folder(where.parent / (where.name + '-deps'))}\n", encoding="utf-8")
     return where
 
 
