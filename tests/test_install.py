@@ -141,3 +141,40 @@ def test_python_m_of_every_module_runs_something_or_says_how_to_run_the_toolkit(
             lines = res.stderr.splitlines()
             assert res.returncode == 2 and len(lines) == 1 and "`trustpub --help`" in lines[0], (module, res.stderr)
             assert res.stdout == ""
+
+
+def test_every_fix_the_checklist_prints_runs_as_printed(installed, make_repo, elsewhere):
+    """The seed workflow fails many checks: each `fix: trustpub …` line, pasted as printed (from another
+    folder, so with its --repo), shows its diff with --dry-run and then fixes with --yes."""
+    from test_checks import SEED
+
+    files = {"pyproject.toml": HATCH_PYPROJECT, ".github/workflows/release.yml": SEED}
+    repo = make_repo(files=files)
+    res = run(installed, ["trustpub", "check", "--offline", "--repo", str(repo.path), "--workflow", "release.yml"],
+              elsewhere, elsewhere)
+    assert res.returncode == 1, res.stdout + res.stderr
+    fixes = sorted({line.strip().removeprefix("fix: ") for line in res.stdout.splitlines()
+                    if line.strip().startswith("fix: trustpub ")})
+    assert len(fixes) >= 3, res.stdout
+    for fix in fixes:
+        assert fix.endswith(f" --repo {repo.path}"), fix
+        dry = run(installed, [*fix.split(), "--dry-run"], elsewhere, elsewhere)
+        assert dry.returncode in (0, 1) and "Traceback" not in dry.stderr, (fix, dry.stdout, dry.stderr)
+        assert "--- a/" in dry.stdout or "nothing to do" in dry.stderr or dry.returncode == 1, (fix, dry.stderr)
+    assert repo.read(".github/workflows/release.yml") == SEED  # the dry runs changed nothing
+
+
+def test_the_script_diagnose_prints_is_the_installed_command(installed, make_repo, elsewhere):
+    from trustpub.commands import BY_NAME
+
+    log = elsewhere / "failed.log"
+    log.write_text("Error: Trusted publishing exchange failure: \nToken request failed: the server refused the "
+                   "request for the following reasons:\n\n* `invalid-publisher`: valid token, but no corresponding "
+                   "publisher (Publisher with matching claims was not found)\n")
+    res = run(installed, ["trustpub", "diagnose", str(log)], elsewhere, elsewhere)
+    assert res.returncode == 0, res.stderr
+    scripts = [line.split("script:", 1)[1].strip() for line in res.stdout.splitlines() if "script:" in line]
+    assert scripts, res.stdout
+    for script in scripts:
+        words = script.split()
+        assert words[0] == "trustpub" and words[1] in BY_NAME and words[2:] == ["--repo", "PATH"], script
