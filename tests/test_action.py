@@ -50,6 +50,13 @@ def test_action_matches_the_github_action_schema():
     assert not errors, [e.message for e in errors]
 
 
+def test_zizmor_finds_nothing_in_the_action():
+    from test_workflows import tool
+
+    res = subprocess.run([tool("zizmor"), "--offline", str(ACTION)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and "No findings to report" in res.stdout + res.stderr, res.stdout + res.stderr
+
+
 def test_every_action_the_action_uses_is_a_confirmed_pin_with_its_version():
     steps = load(ACTION)["runs"]["steps"]
     text = ACTION.read_text(encoding="utf-8")
