@@ -175,5 +175,11 @@ new schema name. The schema:
 def register(env, subject: Subject) -> None:
     from macros.toolkit import toolkit_source
 
-    repo_url = toolkit_source(env.conf)
+    from mkdocs.exceptions import PluginError
+    from trustpub.errors import BadInput
+
+    try:
+        repo_url = toolkit_source(env.conf)
+    except BadInput as exc:
+        raise PluginError(str(exc)) from None
     env.macro(lambda: render_checklist_markdown(subject, repo_url), "checklist_markdown")

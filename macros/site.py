@@ -299,7 +299,10 @@ def register(env, subject: Subject) -> None:
         settings = BadgeSettings.from_mapping(extra_tp.get("badges"), source=source)
     except BadInput as exc:  # one line naming the key, as for the rest of extra.tp
         raise PluginError(str(exc)) from None
-    source = toolkit_source(env.conf)
+    try:
+        source = toolkit_source(env.conf)
+    except BadInput as exc:  # one line naming the setting, as for the rest of the configuration
+        raise PluginError(str(exc)) from None
     if not env.conf.get("site_url"):
         # Where docs.yml publishes the site. MkDocs needs it for the 404 page (served at any depth,
         # its links must carry the Pages sub-path) and the sitemap.

@@ -2,7 +2,8 @@
 
 The guide documents one subject (`extra.tp`: the package being moved to Trusted
 Publishing), but its scripts are this guide's own code: links to them point to
-the guide's repository (`extra.toolkit.repo_url`, else the site's `repo_url`),
+the guide's repository (`extra.toolkit.repo_url`, else the site's `repo_url`, else
+the `Source` URL of the toolkit's own pyproject.toml),
 at the released tag of the toolkit when there is one, never to the subject's
 repository. The install section is built from pyproject.toml, so the Python
 versions it names are the ones the package declares.
@@ -57,7 +58,7 @@ def toolkit_source(conf: Mapping[str, Any], root: Path = ROOT) -> ToolkitSource:
     settings = (conf.get("extra") or {}).get("toolkit") or {}
     if not isinstance(settings, Mapping):
         raise BadInput(MSG_BAD_TOOLKIT.format(source=source, got=type(settings).__name__))
-    repo_url = settings.get("repo_url") or conf.get("repo_url")
+    repo_url = settings.get("repo_url") or conf.get("repo_url") or project_table(root).get("urls", {}).get("Source")
     if not repo_url:
         raise BadInput(MSG_NO_REPO_URL.format(source=source))
     ref = settings.get("ref") or released_tag(root) or DEFAULT_BRANCH

@@ -54,7 +54,13 @@ def register(env, subject) -> None:
 
     from macros.toolkit import toolkit_source
 
-    repo_url = toolkit_source(env.conf)
+    from mkdocs.exceptions import PluginError
+    from trustpub.errors import BadInput
+
+    try:
+        repo_url = toolkit_source(env.conf)
+    except BadInput as exc:
+        raise PluginError(str(exc)) from None
 
     def guarded(func):
         def wrapper(*args, **kwargs):

@@ -1,5 +1,5 @@
 """Every `trustpub` command the site prints, run as printed against a user's repository, with the
-installed wheel (tests/_installed.py), from the folder the page means (`--repo .`: the repository).
+installed wheel (tests/_installed.py), from the folder the page means: the repository's root.
 
 `uvx trustpub …` and `pipx run trustpub …` run through stand-ins that start the installed command,
 as those tools do once they have fetched it; `python -m pip install trustpub` runs for real, with pip
@@ -33,14 +33,14 @@ EXPECTED = {
     "check --repo ../mypkg --project mypkg": 0,
     "check --repo . --format json": 0,
     "check --repo . --format sarif": 0,
-    "fix-attestations --repo . --dry-run": 0,  # nothing to do
-    "harden-workflow --repo . --dry-run": 0,
-    "harden-workflow --repo .": 0,
-    "publisher-values --repo .": 0,
-    "release --repo . 0.3.0 --dry-run": 0,
-    "release --repo . 0.3.0": 1,  # no terminal, no --yes: shows the diff, "not applied" (exit 1), changes nothing
-    "push-test-tag --repo . --wait 600": 1,  # no terminal, no --yes: shows the plan, "not applied", pushes nothing
-    "push-test-tag --repo . --cleanup": 0,
+    "fix-attestations --dry-run": 0,  # nothing to do
+    "harden-workflow --dry-run": 0,
+    "harden-workflow": 0,
+    "publisher-values": 0,
+    "release 0.3.0 --dry-run": 0,
+    "release 0.3.0": 1,  # no terminal, no --yes: shows the diff, "not applied" (exit 1), changes nothing
+    "push-test-tag --wait 600": 1,  # no terminal, no --yes: shows the plan, "not applied", pushes nothing
+    "push-test-tag --cleanup": 0,
     "scrub-pypirc --dry-run": 0,
     "scrub-pypirc": 0,
     "diagnose failed-job.log": 0,  # recognised
