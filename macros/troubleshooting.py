@@ -1,6 +1,6 @@
-"""Macros for docs/troubleshooting.md: the diagnosis table rendered, and a real `diagnose.py` run.
+"""Macros for docs/troubleshooting.md: the diagnosis table rendered, and a real `trustpub diagnose` run.
 
-The cases come from `trustpub.diagnose.MESSAGES`, the same table `scripts/diagnose.py`
+The cases come from `trustpub.diagnose.MESSAGES`, the same table `trustpub diagnose`
 matches logs against, so the page and the script cannot drift apart.
 """
 

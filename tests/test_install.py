@@ -173,8 +173,8 @@ def test_the_script_diagnose_prints_is_the_installed_command(installed, make_rep
                    "publisher (Publisher with matching claims was not found)\n")
     res = run(installed, ["trustpub", "diagnose", str(log)], elsewhere, elsewhere)
     assert res.returncode == 0, res.stderr
-    scripts = [line.split("script:", 1)[1].strip() for line in res.stdout.splitlines() if "script:" in line]
-    assert scripts, res.stdout
-    for script in scripts:
-        words = script.split()
-        assert words[0] == "trustpub" and words[1] in BY_NAME and words[2:] == ["--repo", "PATH"], script
+    commands = [line.split("run:", 1)[1].strip() for line in res.stdout.splitlines() if line.strip().startswith("run:")]
+    assert commands, res.stdout
+    for command in commands:
+        words = command.split()
+        assert words[0] == "trustpub" and words[1] in BY_NAME, command
