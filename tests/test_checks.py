@@ -29,8 +29,8 @@ PYPROJECT = '[project]\nname = "widget"\nversion = "{version}"\n'
 SUBJECT = Subject(project="widget", owner="acme", repository="widget")
 RELEASE = ".github/workflows/release.yml"
 TESTPYPI = ".github/workflows/testpypi.yml"
-SHA = "ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e"
-PUBLISH_LINE = f"uses: pypa/gh-action-pypi-publish@{SHA} # v1.13.0"
+SHA = "dc37677b2e1c63e2034f94d8a5b11f265b73ba33"
+PUBLISH_LINE = f"uses: pypa/gh-action-pypi-publish@{SHA} # v1.14.2"
 TOKEN = "pypi-AgEIcHlwaS5vcmcCJDhkYWM3ZjE2LWJiMjgtNDA0ZC1hMmE0LTU0ZmUxYmY0NjVkNgACKlszLCJ3aWRnZXQiXQ"
 
 # The TEAM.md slugs the fix scripts' tests rely on.
@@ -196,7 +196,7 @@ def test_tag_trigger(repo_with, on, status):
 
 @pytest.mark.parametrize("ref, status", [
     ("release/v1", "pass"),
-    (f"{SHA} # v1.13.0", "pass"),
+    (f"{SHA} # v1.14.2", "pass"),
     ("master", "fail"),
     ("v1.4.2", "fail"),
     ("main", "fail"),
@@ -205,11 +205,12 @@ def test_tag_trigger(repo_with, on, status):
     (SHA, "warn"),
 ])
 def test_publish_action_ref(repo_with, ref, status):
-    release = sub(GOOD_RELEASE, f"{SHA} # v1.13.0", ref)
+    release = sub(GOOD_RELEASE, f"{SHA} # v1.14.2", ref)
     r = one(repo_with(release=release, testpypi=None), "publish-action-ref")
     assert r.status == status, r.evidence
     if status != "pass":
-        assert r.evidence.startswith(f"{RELEASE}:74:")
+        line = next(n for n, text in enumerate(release.splitlines(), 1) if "gh-action-pypi-publish@" in text)
+        assert r.evidence.startswith(f"{RELEASE}:{line}:")
 
 
 JOB_PERMS = "    permissions:\n      id-token: write  # only this job can mint the OIDC token PyPI trusts\n"

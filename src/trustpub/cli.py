@@ -220,6 +220,12 @@ def detect_workflow(repo) -> str | None:
 
 def run(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None = None) -> NoReturn:
     """Call `main`, turning expected errors into one line and an exit code."""
+    global PROG
+    if PROG is None and getattr(main, "__module__", None) == "__main__":
+        # `python -m trustpub.commands.NAME`: usage and errors name what was run.
+        spec = getattr(sys.modules["__main__"], "__spec__", None)
+        if spec is not None and spec.name.startswith("trustpub."):
+            PROG = f"python -m {spec.name}"
     try:
         code = main(argv)
     except BadInput as exc:

@@ -31,21 +31,26 @@ MSG_OFFLINE_NOTE = "offline: PyPI was not asked"
 MSG_SUMMARY = "{counts} -> exit {code}"
 MSG_FIX = "fix: {fix}"
 MSG_DOCS = "see the guide: {page}"
+MSG_FORMAT_CLASH = "--json asks for JSON, --format {format} for something else: give one of them"
+FORMATS = ("text", "json", "sarif")
 
 EPILOG = """\
 examples:
-  python scripts/checklist.py                      # this repository, PyPI included
-  python scripts/checklist.py --repo ../mypkg --offline
-  python scripts/checklist.py --json > checklist.json
-  python scripts/checklist.py --only TP105 --only publish-environment
+  trustpub check --repo .                       # this repository, PyPI included
+  trustpub check --repo ../mypkg --offline
+  trustpub check --repo . --format json > checklist.json
+  trustpub check --repo . --format sarif > checklist.sarif   # GitHub code scanning
+  trustpub check --repo . --only TP105 --only publish-environment
 
 environment:
   TP_OFFLINE=1   same as --offline
   PYPIRC         the .pypirc to check instead of ~/.pypirc (--pypirc wins)
   NO_COLOR       no colour even on a terminal
 
-JSON output (--json) follows src/trustpub/checklist.schema.json ("schema": "tp-checklist/2"); its
-`publishing` list holds one object per upload step found in the workflows.
+JSON output (--format json, or --json) follows trustpub/checklist.schema.json
+("schema": "tp-checklist/2"); its `publishing` list holds one object per upload
+step found in the workflows. SARIF output (--format sarif) is SARIF 2.1.0: one
+result per fail or warn, at the file and line of its evidence.
 """
 
 _COLOURS = {"pass": "32", "fail": "31;1", "warn": "33", "manual": "36", "skip": "2"}
@@ -56,7 +61,9 @@ def build_parser():
     parser.epilog = EPILOG
     parser.add_argument("--offline", action="store_true",
                         help="don't ask PyPI or the git remote (the PyPI items are skipped)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON (see the schema below)")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="text (the table, default), json (see the schema below) or sarif (SARIF 2.1.0)")
+    parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument("--pypirc", metavar="PATH", help="the .pypirc to check (default: $PYPIRC or ~/.pypirc)")
     parser.add_argument("--only", metavar="ID", action="append",
                         help="run only this check (id like TP105 or slug like publish-environment); repeatable")
@@ -157,8 +164,14 @@ def list_checks() -> list[str]:
     return [f"{c.id}  {c.slug:<30} {c.title}" for c in CHECKS]
 
 
+def output_format(args) -> str:
+    return args.format or ("json" if args.json else "text")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.json and args.format not in (None, "json"):
+        raise BadInput(MSG_FORMAT_CLASH.format(format=args.format))
     if args.list:
         for line in list_checks():
             out(line)
@@ -188,9 +201,16 @@ def run_checklist(args) -> int:
     results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc, sources=sources,
                          strict=args.strict, context=ctx)
     model = ctx[0].model
-    if args.json:
+    if output_format(args) == "json":
         out(json.dumps(as_json(results, subject, repo=repo, offline=offline, model=model, sources=sources),
                        indent=2, ensure_ascii=False))
+    elif output_format(args) == "sarif":
+        from trustpub import __version__
+        from trustpub.sarif import to_sarif
+
+        log = to_sarif(results, root=repo.root, workflow_path=subject.workflow_path, version=__version__,
+                       fix_hint=lambda fix: fix_hint(fix, repo.root))
+        out(json.dumps(log, indent=2, ensure_ascii=False))
     else:
         for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root,
                                  model=model, sources=sources):
