@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
-from trustpub.config import Subject
+from trustpub.config import Subject, normalize_project
 from trustpub.errors import BadInput
 from trustpub.repo import Repo, Workflow
 from trustpub import zizmor
@@ -86,10 +86,15 @@ class Result:
     status: str
     evidence: str
     fix: str | None = None
+    # Evidence that is a list of findings, every one of them: the JSON output's `evidence` is this list
+    # (never cut short); the text output shows `evidence`, which may name only the first few.
+    items: list[str] | None = None
 
     def __post_init__(self) -> None:
         # One line, always: evidence can quote workflow values, which may span lines.
         self.evidence = " ".join(self.evidence.split())
+        if self.items is not None:
+            self.items = [" ".join(str(item).split()) for item in self.items]
 
     @property
     def failed(self) -> bool:
@@ -97,7 +102,9 @@ class Result:
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "slug": self.slug, "title": self.title, "group": self.group,
-                "status": self.status, "evidence": redact_text(self.evidence), "fix": self.fix}
+                "status": self.status,
+                "evidence": ([redact_text(i) for i in self.items] if self.items else redact_text(self.evidence)),
+                "fix": self.fix}
 
 
 @dataclass
@@ -107,22 +114,23 @@ class Outcome:
     status: str
     evidence: str
     fix: str | None = None  # overrides the check's default fix for this outcome
+    items: list[str] | None = None  # every finding, when the evidence is a list (see Result.items)
 
 
-def passed(evidence: str) -> Outcome:
-    return Outcome("pass", evidence)
+def passed(evidence: str, items: list[str] | None = None) -> Outcome:
+    return Outcome("pass", evidence, None, items)
 
 
-def failed(evidence: str, fix: str | None = None) -> Outcome:
-    return Outcome("fail", evidence, fix)
+def failed(evidence: str, fix: str | None = None, items: list[str] | None = None) -> Outcome:
+    return Outcome("fail", evidence, fix, items)
 
 
-def warned(evidence: str, fix: str | None = None) -> Outcome:
-    return Outcome("warn", evidence, fix)
+def warned(evidence: str, fix: str | None = None, items: list[str] | None = None) -> Outcome:
+    return Outcome("warn", evidence, fix, items)
 
 
-def skipped(reason: str) -> Outcome:
-    return Outcome("skip", reason)
+def skipped(reason: str, items: list[str] | None = None) -> Outcome:
+    return Outcome("skip", reason, None, items)
 
 
 CHECKS: list[Check] = []
@@ -179,8 +187,10 @@ class PublishJob:
 
 class Context:
     def __init__(self, repo: Repo, subject: Subject, *, offline: bool, pypirc: str | os.PathLike | None,
-                 env: Mapping[str, str], transport: Any, budget: float | None = None) -> None:
+                 env: Mapping[str, str], transport: Any, budget: float | None = None,
+                 package: Any = None) -> None:
         self.repo = repo
+        self.package = package  # the trustpub.packages.Package of `--package`, or None: every package
         self.subject = subject
         self.offline = offline
         self.pypirc = Path(pypirc).expanduser() if pypirc else None
@@ -231,6 +241,41 @@ class Context:
             return self.configured
         return pypi[0] if len(pypi) == 1 else None
 
+    # -- packages ----------------------------------------------------------
+    @property
+    def packages(self) -> list[Any]:
+        """Every Python project of the repository (trustpub.packages.Package), skipped ones marked."""
+        from trustpub import packages
+
+        return self.cached("packages", lambda: packages.discover(self.repo))
+
+    def upload_links(self) -> list[tuple[Workflow, Any, Any]]:
+        """(workflow, upload step, trustpub.packages.Link) for every upload step: which package it releases."""
+        from trustpub import packages
+
+        def link_all() -> list[tuple[Workflow, Any, Any]]:
+            found = []
+            for wf in self.publishing:
+                for step in wf.publish_steps:
+                    hints = packages.hints_for(wf, step.job_id, step.step, wf.tag_patterns)
+                    found.append((wf, step, packages.link_upload(hints, self.packages)))
+            return found
+        return self.cached("upload_links", link_all)
+
+    def released_projects(self) -> list[str]:
+        """The PyPI project names the checks ask about: `--package`'s, else the subject's and every package an
+        upload step is shown to release (in that order, once each)."""
+        if self.package is not None:
+            return [self.subject.project]
+        names = [self.subject.project]
+        for _, step, link in self.upload_links():
+            if link.known and step.target_index == "pypi":
+                names += [p.name for p in link.packages if p.name]
+        seen: dict[str, str] = {}
+        for name in names:
+            seen.setdefault(normalize_project(name), name)
+        return list(seen.values())
+
     # -- zizmor ----------------------------------------------------------
     def start_zizmor(self) -> None:
         """Start zizmor in the background (or pick up a `zizmor.prestart` run); our own checks run meanwhile."""
@@ -250,14 +295,29 @@ class Context:
             self._zizmor.stop()
 
     # -- PyPI --------------------------------------------------------------
-    def pypi_project(self) -> Any:
-        """The project's JSON document as a `Fetched` (one request, shared by every PyPI check)."""
-        return self.cached("pypi_project", lambda: _expect_object(self._fetch([self.subject.json_url])[0]))
+    def pypi_project(self, project: str | None = None) -> Any:
+        """A project's JSON document as a `Fetched` (the subject's by default). The first call asks for every
+        released project at once (one concurrent round under the run's budget), shared by every PyPI check."""
+        wanted = self.released_projects()
+        key = normalize_project(project or self.subject.project)
+        if f"pypi_project:{key}" not in self._cache:
+            names = [n for n in dict.fromkeys(wanted + [project or self.subject.project])
+                     if f"pypi_project:{normalize_project(n)}" not in self._cache]
+            urls = [replace(self.subject, project=n).json_url for n in names]
+            for name, fetched in zip(names, self._fetch(urls)):
+                self._cache[f"pypi_project:{normalize_project(name)}"] = _expect_object(fetched)
+        return self._cache[f"pypi_project:{key}"]
+
+    def provenance_many(self, wanted: list[tuple[str, str, str]]) -> list[Any]:
+        """Provenance answers for (project, version, filename) triples, all in one concurrent round."""
+        missing = [w for w in dict.fromkeys(wanted) if f"provenance:{w}" not in self._cache]
+        urls = [replace(self.subject, project=p).provenance_url(v, f) for p, v, f in missing]
+        for triple, fetched in zip(missing, self._fetch(urls)):
+            self._cache[f"provenance:{triple}"] = _expect_object(fetched)
+        return [self._cache[f"provenance:{w}"] for w in wanted]
 
     def provenance(self, version: str, filenames: list[str]) -> list[Any]:
-        key = f"provenance:{version}"
-        return self.cached(key, lambda: [_expect_object(f) for f in self._fetch(
-            [self.subject.provenance_url(version, name) for name in filenames])])
+        return self.provenance_many([(self.subject.project, version, name) for name in filenames])
 
     def _fetch(self, urls: list[str]) -> list[Any]:
         from trustpub import pypi  # httpx is imported only when PyPI is asked (keeps --offline fast)

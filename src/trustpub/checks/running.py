@@ -23,11 +23,11 @@ def select_checks(only: Iterable[str] | None) -> list[Check]:
 
 def run_checks(repo: Repo, subject: Subject, *, offline: bool = True, only: Iterable[str] | None = None,
                pypirc: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
-               transport: Any = None, budget: float | None = None) -> list[Result]:
+               transport: Any = None, budget: float | None = None, package: Any = None) -> list[Result]:
     """Run the selected checks (all by default) and return their results in registry order."""
     checks = select_checks(only)
     ctx = Context(repo, subject, offline=offline, pypirc=pypirc, env=os.environ if env is None else env,
-                  transport=transport, budget=budget)
+                  transport=transport, budget=budget, package=package)
     if any(c.id == "TP301" for c in checks) and repo.workflow_paths():
         ctx.start_zizmor()
     results: list[Result] = []
@@ -42,7 +42,8 @@ def run_checks(repo: Repo, subject: Subject, *, offline: bool = True, only: Iter
                 continue
             assert outcome.status in STATUSES, outcome
             results.append(Result(c.id, c.slug, c.title, c.group, outcome.status,
-                                  redact_text(outcome.evidence), outcome.fix or c.fix))
+                                  redact_text(outcome.evidence), outcome.fix or c.fix,
+                                  [redact_text(i) for i in outcome.items] if outcome.items is not None else None))
     finally:
         ctx.close()
     return results

@@ -26,6 +26,7 @@ OFFLINE_ENV = "TP_OFFLINE"
 MSG_NO_WORKFLOWS = "{root}: no workflow files in .github/workflows (expected {path}, *.yml or *.yaml); nothing to check"
 MSG_HEADER = "Trusted Publishing checklist for {project} on {index} ({slug}, {workflow}, environment {environment})"
 MSG_OFFLINE_NOTE = "offline: PyPI was not asked"
+MSG_PACKAGE_NO_NAME = "--package {path}: cannot read the project's name ({why}); pass --project NAME too"
 MSG_SUMMARY = "{counts} -> exit {code}"
 MSG_FIX = "fix: {fix}"
 MSG_DOCS = "see the guide: {page}"
@@ -58,6 +59,9 @@ def build_parser():
     parser.add_argument("--only", metavar="ID", action="append",
                         help="run only this check (id like TP105 or slug like publish-environment); repeatable")
     parser.add_argument("--list", action="store_true", help="list the checks (id, slug, title) and exit")
+    parser.add_argument("--package", metavar="PATH",
+                        help="check one package of several: its folder (or its pyproject.toml/setup.py), relative "
+                             "to the repository; its name becomes the project unless --project is given")
     return parser
 
 
@@ -153,11 +157,20 @@ def run_checklist(args) -> int:
     from trustpub.checks import exit_code, run_checks, select_checks
 
     select_checks(args.only)  # an unknown --only is bad usage before anything runs
+    package = None
+    if args.package:
+        from trustpub.packages import select_package
+
+        package = select_package(repo, args.package)
+        if not args.project:
+            if package.name is None:
+                raise BadInput(MSG_PACKAGE_NO_NAME.format(path=args.package, why=package.name_source))
+            args.project = package.name
     subject = resolve_subject(repo, args).subject
     if not repo.workflow_paths():
         raise BadInput(MSG_NO_WORKFLOWS.format(root=repo.root, path=subject.workflow_path))
     offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
-    results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc)
+    results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc, package=package)
     if args.json:
         out(json.dumps(as_json(results, subject, repo=repo, offline=offline), indent=2, ensure_ascii=False))
     else:
