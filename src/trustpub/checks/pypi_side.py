@@ -45,7 +45,8 @@ def project_exists(ctx: Context) -> Outcome:
         return failed(_join(missing), items=missing + unanswered + found)
     if unanswered and not found:
         return skipped(_join(unanswered))
-    return passed(_join(found + unanswered), items=found + unanswered)
+    everything = found + unanswered
+    return passed(_join(everything), items=everything if len(everything) > 1 else None)
 
 
 def _latest_files(data: dict) -> tuple[str | None, list[str]]:
@@ -90,7 +91,7 @@ def provenance_matches(ctx: Context) -> Outcome:
     for (s, version, name), fetched in zip(wanted, answers):
         kind, detail = pypi.provenance_answer(fetched)
         if kind == pypi.PROVENANCE_NONE:
-            missing.append(f"{s.project} {version}: {name}")
+            missing.append(f"{s.project} {version}: no provenance for {name} (PyPI: {detail})")
             continue
         if kind != pypi.PROVENANCE_PRESENT:
             unknown.append(f"{name}: {detail}")
@@ -98,7 +99,7 @@ def provenance_matches(ctx: Context) -> Outcome:
         bundles = fetched.data.get("attestation_bundles")
         publishers = [b["publisher"] for b in bundles if isinstance(b, dict) and isinstance(b.get("publisher"), dict)]
         if not publishers:
-            missing.append(f"{s.project} {version}: {name} (no publisher in its provenance)")
+            missing.append(f"{s.project} {version}: no provenance for {name} (no publisher in its provenance)")
             continue
         names = [(str(p.get("repository", "")), str(p.get("workflow", "")), p.get("environment")) for p in publishers]
         workflow = _workflow_for(ctx, s.project)
@@ -111,8 +112,8 @@ def provenance_matches(ctx: Context) -> Outcome:
     if wrong:
         return failed(_join(wrong), fix="publisher_values.py", items=wrong + missing + unknown)
     if missing:
-        return failed(f"no provenance for {_join(missing, 2)} (PyPI says so: uploaded with a token, or "
-                      f"attestations off)", fix="fix_attestations.py", items=missing + unknown)
+        return failed(f"{_join(missing, 2)}; uploaded with a token, or attestations off",
+                      fix="fix_attestations.py", items=missing + unknown)
     if unknown:
         return skipped(f"the answers did not come from {ctx.subject.index_name}'s Integrity API: "
                        f"{_join(unknown, 1)}", items=unknown)
