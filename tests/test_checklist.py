@@ -64,10 +64,18 @@ def test_table_on_a_good_repository(good_repo, tmp_path):
     res = run("--repo", str(good_repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr
     out = res.stdout
-    assert out.startswith("Trusted Publishing checklist for widget on PyPI (acme/widget, release.yml, environment pypi)")
+    # Not a terminal: wrapped at 80 columns, continuation lines indented.
+    assert out.startswith("Trusted Publishing checklist for widget on PyPI (acme/widget, release.yml,\n"
+                          "  environment pypi)\n")
+    # A line runs past 80 only to hold one word that cannot be broken (a pinned action, a path, a URL).
+    assert all(len(line) <= 80 or " " not in line[17:] for line in out.splitlines()), out
     assert "offline: PyPI was not asked" in out
     assert "  PASS    TP105  Publishing job can mint the OIDC token" in out
-    assert "  MANUAL  TP901" in out and "see the guide: docs/tokens.md#" in out
+    # The manual items fold into one line naming the page; --manual lists them one by one.
+    assert "  MANUAL  TP9xx  5 to confirm by hand: docs/checklist.md (--manual lists them)" in out
+    assert "TP901" not in out
+    listed = run("--repo", str(good_repo.path), "--offline", "--manual", *SUBJECT_ARGS, home=tmp_path).stdout
+    assert "  MANUAL  TP901" in listed and "see the guide: docs/tokens.md#" in listed and "TP9xx" not in listed
     assert "\x1b[" not in out  # not a terminal: no colour
     assert out.rstrip().endswith("-> exit 0")
 

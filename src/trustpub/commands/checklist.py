@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -30,6 +31,10 @@ MSG_PACKAGE_NO_NAME = "--package {path}: cannot read the project's name ({why});
 MSG_SUMMARY = "{counts} -> exit {code}"
 MSG_FIX = "fix: {fix}"
 MSG_DOCS = "see the guide: {page}"
+MSG_MANUAL_FOLDED = "{n} to confirm by hand: {page} (--manual lists them)"
+MANUAL_PAGE = "checklist.md"   # the guide's security checklist: every manual item with its page
+DEFAULT_WIDTH = 80             # columns when stdout is not a terminal
+MIN_ROOM = 20                  # columns of text a wrapped line keeps however narrow the width
 
 EPILOG = """\
 examples:
@@ -59,6 +64,10 @@ def build_parser():
     parser.add_argument("--only", metavar="ID", action="append",
                         help="run only this check (id like TP105 or slug like publish-environment); repeatable")
     parser.add_argument("--list", action="store_true", help="list the checks (id, slug, title) and exit")
+    parser.add_argument("--manual", "--all", dest="manual", action="store_true",
+                        help="list the manual items (TP9xx) one by one (default: one line with the page to read)")
+    parser.add_argument("--width", metavar="COLUMNS", type=int,
+                        help="wrap text at this width (default: the terminal's, 80 when not a terminal)")
     parser.add_argument("--package", metavar="PATH",
                         help="check one package of several: its folder (or its pyproject.toml/setup.py), relative "
                              "to the repository; its name becomes the project unless --project is given")
@@ -85,31 +94,84 @@ def use_colour(stream=None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
-def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Path | None = None) -> list[str]:
+def output_width(stream=None) -> int:
+    """The terminal's width when stdout is one, else 80 (a pipe, a file, a CI log)."""
+    stream = stream or sys.stdout
+    if getattr(stream, "isatty", lambda: False)():
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return DEFAULT_WIDTH
+
+
+def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """`text` wrapped to `width` columns: `first` before the first line, `rest` (spaces) before the others.
+    Long words (URLs, paths) are never broken: a line holding one may run past the width."""
+    room = max(MIN_ROOM, width - len(rest))
+    first_room = max(MIN_ROOM, width - len(first))
+    words = text.split()
+    if not words:
+        return [first.rstrip()]
+    lines: list[str] = []
+    current, limit = "", first_room
+    for word in words:
+        if current and len(current) + 1 + len(word) > limit:
+            lines.append(current)
+            current, limit = word, room
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return [(first if i == 0 else rest) + line for i, line in enumerate(lines)]
+
+
+def _collapse_manual(results) -> tuple[list, list]:
+    """(the results shown one by one, the manual items folded into one line)."""
+    manual = [r for r in results if r.group == "manual" and r.status == "manual"]
+    return [r for r in results if r not in manual], manual
+
+
+def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Path | None = None,
+                 width: int = 80, show_manual: bool = False) -> list[str]:
     from trustpub.checks import GROUPS, exit_code, summarize
 
     def paint(status: str, text: str) -> str:
         return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
 
-    lines = [MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
-                               workflow=subject.workflow, environment=subject.environment)]
+    lines = wrap(MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
+                                   workflow=subject.workflow, environment=subject.environment),
+                 width, "", "  ")
     if offline:
         lines.append(MSG_OFFLINE_NOTE)
-    id_width = max([len(r.id) for r in results] + [5])
+    shown, folded = (list(results), []) if show_manual else _collapse_manual(results)
+    ids = [r.id for r in shown] + ([_folded_ids(folded)] if folded else [])
+    id_width = max([len(i) for i in ids] + [5])
     indent = " " * (2 + 6 + 2 + id_width + 2)
     group = None
-    for r in results:
+
+    for r in shown:
         if r.group != group:
             group = r.group
             lines += ["", GROUPS[group]]
-        lines.append(f"  {paint(r.status, r.status.upper().ljust(6))}  {r.id.ljust(id_width)}  {r.title}")
-        lines.append(f"{indent}{r.evidence}")
+        # The head is as wide as the indent, so wrapping counts the colour codes as zero columns.
+        head = f"  {paint(r.status, r.status.upper().ljust(6))}  {r.id.ljust(id_width)}  "
+        lines.extend(head + line[len(indent):] for line in wrap(r.title, width, indent, indent)[:1])
+        lines.extend(wrap(r.title, width, indent, indent)[1:])
+        lines.extend(wrap(r.evidence, width, indent, indent))
         if r.status in ("fail", "warn", "manual") and r.fix:
-            lines.append(f"{indent}{fix_hint(r.fix, repo_root)}")
+            lines.append(indent + fix_hint(r.fix, repo_root))  # one command or page: pasteable, never wrapped
+    if folded:
+        if group != "manual":
+            lines += ["", GROUPS["manual"]]
+        text = wrap(MSG_MANUAL_FOLDED.format(n=len(folded), page=f"docs/{MANUAL_PAGE}"), width, indent, indent)
+        head = f"  {paint('manual', 'MANUAL')}  {_folded_ids(folded).ljust(id_width)}  "
+        lines += [head + text[0][len(indent):], *text[1:]]
     counts = summarize(results)
-    shown = ", ".join(paint(s, f"{n} {s}") for s, n in counts.items())
-    lines += ["", MSG_SUMMARY.format(counts=shown, code=exit_code(results))]
+    shown_counts = ", ".join(paint(s, f"{n} {s}") for s, n in counts.items())
+    lines += ["", MSG_SUMMARY.format(counts=shown_counts, code=exit_code(results))]
     return lines
+
+
+def _folded_ids(folded) -> str:
+    """`TP9xx` for the manual group (the id column stays as narrow as the ids)."""
+    return folded[0].id if len(folded) == 1 else folded[0].id[:3] + "xx"
 
 
 def as_json(results, subject, *, repo, offline: bool) -> dict:
@@ -174,7 +236,9 @@ def run_checklist(args) -> int:
     if args.json:
         out(json.dumps(as_json(results, subject, repo=repo, offline=offline), indent=2, ensure_ascii=False))
     else:
-        for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root):
+        width = args.width if args.width and args.width > 0 else output_width()
+        for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root,
+                                 width=width, show_manual=args.manual):
             out(line)
     return exit_code(results)
 
