@@ -162,6 +162,66 @@ def test_colour_only_on_a_terminal(monkeypatch):
     assert checklist.use_colour(open(os.devnull, "w")) is False
 
 
+def _long_results():
+    from trustpub.checks import Result
+
+    words = " ".join(f".github/workflows/w{i}.yml:{i}" for i in range(12))
+    return [Result("TP105", "id-token-on-publish-job", "Publishing job can mint the OIDC token for a trusted upload "
+                   "to the index it names", "workflow", "fail", f"missing id-token: write in {words}", "fix_id_token.py"),
+            Result("TP901", "old-token-revoked", "Old API token revoked on PyPI", "manual", "manual", "confirm",
+                   "tokens.md#revoke"),
+            Result("TP902", "github-secret-removed", "Token secret removed", "manual", "manual", "confirm",
+                   "tokens.md#github-secret")]
+
+
+def test_text_wraps_at_the_given_width_under_the_evidence_column():
+    from trustpub.commands import checklist
+    from trustpub.config import Subject
+
+    subject = Subject("widget", "acme", "widget")
+    for width in (60, 80, 120):
+        lines = checklist.render_table(_long_results(), subject, offline=True, colour=False, width=width)
+        assert all(len(line) <= width for line in lines), (width, [l for l in lines if len(l) > width])
+        start = lines.index(next(l for l in lines if "TP105" in l))
+        block = lines[start + 1:lines.index("", start)]
+        assert len(block) > 2  # the evidence did wrap
+        column = lines[start].index("Publishing")
+        assert all(line.startswith(" " * column) and line[column] != " " for line in block)
+    narrow = checklist.render_table(_long_results(), subject, offline=True, colour=False, width=60)
+    wide = checklist.render_table(_long_results(), subject, offline=True, colour=False, width=120)
+    assert len(narrow) > len(wide)
+    # Colour codes do not count as columns.
+    painted = checklist.render_table(_long_results(), subject, offline=True, colour=True, width=80)
+    plain = checklist.render_table(_long_results(), subject, offline=True, colour=False, width=80)
+    assert len(painted) == len(plain)
+
+
+def test_width_is_80_when_not_a_terminal_and_the_terminals_otherwise(monkeypatch):
+    import shutil
+
+    from trustpub.commands import checklist
+
+    class Tty:
+        def isatty(self):
+            return True
+    assert checklist.output_width(open(os.devnull, "w")) == 80
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback: os.terminal_size((132, 40)))
+    assert checklist.output_width(Tty()) == 132
+
+
+def test_manual_items_fold_unless_asked_for():
+    from trustpub.commands import checklist
+    from trustpub.config import Subject
+
+    subject = Subject("widget", "acme", "widget")
+    folded = checklist.render_table(_long_results(), subject, offline=True, colour=False)
+    assert "  MANUAL  TP9xx  2 to confirm by hand: docs/checklist.md (--manual lists them)" in folded
+    assert not any("TP901" in line for line in folded)
+    listed = checklist.render_table(_long_results(), subject, offline=True, colour=False, show_manual=True)
+    assert any(line.startswith("  MANUAL  TP901  Old API token revoked") for line in listed)
+    assert "1 pass" not in listed[-1] and "2 manual" in listed[-1]  # the summary counts them either way
+
+
 # ---------------------------------------------------------------------------
 # Bad input: one line, exit 2, no traceback
 # ---------------------------------------------------------------------------
