@@ -11,7 +11,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 
@@ -166,6 +166,60 @@ async def fetch_all(urls: list[str], *, timeout: float = DEFAULT_TIMEOUT, budget
             await asyncio.gather(*pending, return_exceptions=True)
     return [t.result() if t in done else Fetched(u, error=f"no answer within the {budget:g}s budget")
             for t, u in zip(tasks, urls)]
+
+
+async def fetch_chained(urls: list[str], follow: Callable[[Fetched], list[str]], *, timeout: float = DEFAULT_TIMEOUT,
+                        budget: float = DEFAULT_BUDGET, transport: httpx.AsyncBaseTransport | None = None
+                        ) -> tuple[list[Fetched], dict[str, Fetched]]:
+    """GET every URL concurrently and, as each answer arrives, the URLs `follow(answer)` names (a project's JSON,
+    then its files' provenance), with one client under one budget: the whole takes about its slowest chain,
+    not one round after another. Returns the first answers in order and the followed ones by URL."""
+    if not urls:
+        return [], {}
+    timeout = min(timeout, budget)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    followed: dict[str, Fetched] = {}
+    arrived: dict[str, Fetched] = {}  # first answers, kept even when what follows them runs out of budget
+    async with httpx.AsyncClient(transport=transport, follow_redirects=True,
+                                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                                 timeout=httpx.Timeout(timeout)) as client:
+        async def chain(url: str) -> Fetched:
+            first = arrived[url] = await _fetch_one(client, url, timeout, None)
+            more = [u for u in dict.fromkeys(follow(first)) if u not in followed]
+            for u, answer in zip(more, await asyncio.gather(*(_fetch_one(client, u, timeout, None) for u in more))):
+                followed[u] = answer
+            return first
+
+        tasks = [asyncio.ensure_future(chain(u)) for u in urls]
+        done, pending = await asyncio.wait(tasks, timeout=max(0.0, budget - (loop.time() - started)))
+        for t in pending:
+            t.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+    firsts = [t.result() if t in done else arrived.get(u) or Fetched(u, error=f"no answer within the {budget:g}s budget")
+              for t, u in zip(tasks, urls)]
+    return firsts, followed
+
+
+def fetch_chained_sync(urls: list[str], follow: Callable[[Fetched], list[str]], **kwargs: Any
+                       ) -> tuple[list[Fetched], dict[str, Fetched]]:
+    """`fetch_chained` from synchronous code (see `fetch_all_sync`)."""
+    return _run_sync(lambda budget: fetch_chained(urls, follow, **{**kwargs, "budget": budget}),
+                     kwargs.get("budget", DEFAULT_BUDGET))
+
+
+def _run_sync(make: Callable[[float], Any], budget: float) -> Any:
+    started = time.monotonic()
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make(budget))
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        remaining = max(0.1, budget - (time.monotonic() - started))
+        return pool.submit(lambda: asyncio.run(make(remaining))).result()
 
 
 def fetch_all_sync(urls: list[str], **kwargs: Any) -> list[Fetched]:

@@ -191,6 +191,7 @@ class Context:
                  package: Any = None) -> None:
         self.repo = repo
         self.package = package  # the trustpub.packages.Package of `--package`, or None: every package
+        self.prefetch_provenance = False  # set by run_checks when TP702 will ask for the files' provenance
         self.subject = subject
         self.offline = offline
         self.pypirc = Path(pypirc).expanduser() if pypirc else None
@@ -297,15 +298,35 @@ class Context:
     # -- PyPI --------------------------------------------------------------
     def pypi_project(self, project: str | None = None) -> Any:
         """A project's JSON document as a `Fetched` (the subject's by default). The first call asks for every
-        released project at once (one concurrent round under the run's budget), shared by every PyPI check."""
-        wanted = self.released_projects()
+        released project at once and, when TP702 runs, each one's latest files' provenance as soon as its JSON
+        arrives: one client, one budget, about the time of the slowest chain (see `pypi.fetch_chained`)."""
+        from trustpub import pypi
+
         key = normalize_project(project or self.subject.project)
         if f"pypi_project:{key}" not in self._cache:
-            names = [n for n in dict.fromkeys(wanted + [project or self.subject.project])
+            names = [n for n in dict.fromkeys(self.released_projects() + [project or self.subject.project])
                      if f"pypi_project:{normalize_project(n)}" not in self._cache]
-            urls = [replace(self.subject, project=n).json_url for n in names]
-            for name, fetched in zip(names, self._fetch(urls)):
+            subjects = {replace(self.subject, project=n).json_url: replace(self.subject, project=n) for n in names}
+            triples: dict[str, tuple[str, str, str]] = {}
+
+            def follow(fetched: Any) -> list[str]:
+                if not self.prefetch_provenance or not fetched.ok or not isinstance(fetched.data, dict):
+                    return []
+                s = subjects[fetched.url]
+                version, files = latest_files(fetched.data)
+                urls = []
+                for name in files if version else []:
+                    url = s.provenance_url(version, name)
+                    triples[url] = (s.project, version, name)
+                    urls.append(url)
+                return urls
+
+            firsts, followed = pypi.fetch_chained_sync(list(subjects), follow, budget=self._remaining(),
+                                                       transport=self.transport)
+            for name, fetched in zip(names, firsts):
                 self._cache[f"pypi_project:{normalize_project(name)}"] = _expect_object(fetched)
+            for url, fetched in followed.items():
+                self._cache[f"provenance:{triples[url]}"] = _expect_object(fetched)
         return self._cache[f"pypi_project:{key}"]
 
     def provenance_many(self, wanted: list[tuple[str, str, str]]) -> list[Any]:
@@ -319,13 +340,32 @@ class Context:
     def provenance(self, version: str, filenames: list[str]) -> list[Any]:
         return self.provenance_many([(self.subject.project, version, name) for name in filenames])
 
-    def _fetch(self, urls: list[str]) -> list[Any]:
+    def _remaining(self) -> float:
+        """What is left of the run's one budget for PyPI (it starts with the first request)."""
         from trustpub import pypi  # httpx is imported only when PyPI is asked (keeps --offline fast)
 
         started = self._cache.setdefault("pypi_started", time.monotonic())
         budget = self.budget if self.budget is not None else pypi.DEFAULT_BUDGET
-        remaining = max(0.1, budget - (time.monotonic() - started))
+        return max(0.1, budget - (time.monotonic() - started))
+
+    def _fetch(self, urls: list[str]) -> list[Any]:
+        from trustpub import pypi
+
+        remaining = self._remaining()
         return pypi.fetch_all_sync(urls, budget=remaining, transport=self.transport)
+
+
+def latest_files(data: dict) -> tuple[str | None, list[str]]:
+    """(latest version, its files not yanked) of a project's JSON document."""
+    info = data.get("info") if isinstance(data.get("info"), dict) else {}
+    version = info.get("version")
+    files = data.get("urls")
+    releases = data.get("releases") if isinstance(data.get("releases"), dict) else {}
+    if not isinstance(files, list) or not files:
+        files = releases.get(version) or [] if isinstance(version, str) else []
+    names = [f["filename"] for f in files if isinstance(f, dict) and isinstance(f.get("filename"), str)
+             and f["filename"] and not f.get("yanked")]
+    return (str(version) if version else None), names
 
 
 def _expect_object(fetched: Any) -> Any:

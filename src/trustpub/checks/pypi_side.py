@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trustpub.config import Subject, normalize_project
-from trustpub.checks.base import Context, Outcome, _join, check, failed, passed, skipped
+from trustpub.checks.base import Context, Outcome, _join, check, failed, latest_files, passed, skipped
 
 
 # ---------------------------------------------------------------------------
@@ -49,16 +49,7 @@ def project_exists(ctx: Context) -> Outcome:
     return passed(_join(everything), items=everything if len(everything) > 1 else None)
 
 
-def _latest_files(data: dict) -> tuple[str | None, list[str]]:
-    info = data.get("info") if isinstance(data.get("info"), dict) else {}
-    version = info.get("version")
-    files = data.get("urls")
-    releases = data.get("releases") if isinstance(data.get("releases"), dict) else {}
-    if not isinstance(files, list) or not files:
-        files = releases.get(version) or [] if isinstance(version, str) else []
-    names = [f["filename"] for f in files if isinstance(f, dict) and isinstance(f.get("filename"), str)
-             and f["filename"] and not f.get("yanked")]
-    return (str(version) if version else None), names
+_latest_files = latest_files
 
 
 @check("TP702", "provenance-matches-publisher", "Latest release carries provenance from this publisher",

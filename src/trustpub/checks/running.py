@@ -28,6 +28,7 @@ def run_checks(repo: Repo, subject: Subject, *, offline: bool = True, only: Iter
     checks = select_checks(only)
     ctx = Context(repo, subject, offline=offline, pypirc=pypirc, env=os.environ if env is None else env,
                   transport=transport, budget=budget, package=package)
+    ctx.prefetch_provenance = not offline and any(c.id == "TP702" for c in checks)
     if any(c.id == "TP301" for c in checks) and repo.workflow_paths():
         ctx.start_zizmor()
     results: list[Result] = []
