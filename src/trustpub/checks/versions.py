@@ -74,8 +74,11 @@ def _find_release_tags(ctx: Context) -> ReleaseTags:
     return ReleaseTags(judged, before, workflows)
 
 
-def _before_note(tags: ReleaseTags) -> str:
+def _before_note(tags: ReleaseTags, absent: int = 0) -> str:
+    """Why some matching tags were not judged: made before their workflow, or before their package, was here."""
     counted = [f"{n} made before {rel} existed" for rel, n in tags.before_workflow.items() if n]
+    if absent:
+        counted.append(f"{absent} from before the package was in this repository")
     return f" (not judged: {'; '.join(counted)})" if counted else ""
 
 
@@ -157,8 +160,7 @@ def tag_matches_version(ctx: Context) -> Outcome:
     unknown = [v.text for v in verdicts if v.status == "unknown"]
     ok = [v.text for v in verdicts if v.status == "ok"]
     absent = sum(v.status == "absent" for v in verdicts)
-    note = _before_note(tags) + (f" ({absent} tag(s) from before the package was in this repository)"
-                                 if absent else "")
+    note = _before_note(tags, absent)
     if bad:
         return failed(_join(bad) + note, items=bad + unknown)
     if not ok:

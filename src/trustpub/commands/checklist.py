@@ -34,6 +34,7 @@ MSG_DOCS = "see the guide: {page}"
 MSG_MANUAL_FOLDED = "{n} to confirm by hand: {page} (--manual lists them)"
 MANUAL_PAGE = "checklist.md"   # the guide's security checklist: every manual item with its page
 DEFAULT_WIDTH = 80             # columns when stdout is not a terminal
+MAX_ID_COLUMN = 11            # ids longer than this overrun the id column on their own line
 MIN_ROOM = 20                  # columns of text a wrapped line keeps however narrow the width
 
 EPILOG = """\
@@ -142,7 +143,9 @@ def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Pa
         lines.append(MSG_OFFLINE_NOTE)
     shown, folded = (list(results), []) if show_manual else _collapse_manual(results)
     ids = [r.id for r in shown] + ([_folded_ids(folded)] if folded else [])
-    id_width = max([len(i) for i in ids] + [5])
+    # Long ids (zizmor's TP301.<audit>) overrun their column on their own line rather than push every
+    # evidence line to the right.
+    id_width = max([len(i) for i in ids if len(i) <= MAX_ID_COLUMN] + [5])
     indent = " " * (2 + 6 + 2 + id_width + 2)
     group = None
 
@@ -151,9 +154,11 @@ def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Pa
             group = r.group
             lines += ["", GROUPS[group]]
         # The head is as wide as the indent, so wrapping counts the colour codes as zero columns.
+        plain_head = f"  {r.status.upper().ljust(6)}  {r.id.ljust(id_width)}  "
+        titled = wrap(r.title, width, plain_head if len(plain_head) > len(indent) else indent, indent)
         head = f"  {paint(r.status, r.status.upper().ljust(6))}  {r.id.ljust(id_width)}  "
-        lines.extend(head + line[len(indent):] for line in wrap(r.title, width, indent, indent)[:1])
-        lines.extend(wrap(r.title, width, indent, indent)[1:])
+        lines.append(head + titled[0][max(len(plain_head), len(indent)):])
+        lines.extend(titled[1:])
         lines.extend(wrap(r.evidence, width, indent, indent))
         if r.status in ("fail", "warn", "manual") and r.fix:
             lines.append(indent + fix_hint(r.fix, repo_root))  # one command or page: pasteable, never wrapped
