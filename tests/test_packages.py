@@ -176,3 +176,11 @@ jobs:
     assert hints.tag_prefixes == ["core-v", "core-v"]
     assert hints.matrix_values == ["packages/core", "packages/cli"]
     assert hints_for(wf, "publish", steps[1]).paths == ["packages/cli/dist/*"]
+
+
+def test_upload_paths_skip_options_and_their_values():
+    step = {"run": "uv publish \\\n  --trusted-publishing automatic \\\n  --publish-url https://test.pypi.org/legacy/ \\\n"
+                   "  --check-url https://test.pypi.org/simple/x/ \\\n  bindings/python/dist/*\n"}
+    assert packages.upload_paths(step) == ["bindings/python/dist/*"]
+    assert packages.upload_paths({"run": "twine upload --repository testpypi dist/*.whl 'dist/*.tar.gz'"}) == [
+        "dist/*.whl", "dist/*.tar.gz"]

@@ -430,10 +430,16 @@ def upload_paths(step: dict) -> list[str]:
             paths += [w for w in value.split() if not w.startswith("-")] if key == "args" else [value]
     run = step.get("run")
     if isinstance(run, str):
-        for m in _UPLOAD_COMMAND_RE.finditer(run):
-            paths += [w for w in m.group(1).split() if not w.startswith("-") and "=" not in w
-                      and w not in ("always", "never", "automatic", "__token__")]
+        for m in _UPLOAD_COMMAND_RE.finditer(run.replace("\\\n", " ")):  # a command continued over lines
+            paths += [w.strip("'\"") for w in m.group(1).split() if _looks_like_files(w)]
     return paths
+
+
+def _looks_like_files(word: str) -> bool:
+    """An upload command's file argument (`dist/*`, `pkg/dist/x.whl`), not an option or an option's value."""
+    word = word.strip("'\"")
+    return (not word.startswith(("-", "http://", "https://", "$")) and "=" not in word
+            and ("/" in word or "*" in word or word.endswith((".whl", ".tar.gz", ".zip"))))
 
 
 def hints_for(wf: Any, job_id: str, step: dict, tag_patterns: Iterable[str] = ()) -> UploadHints:
