@@ -442,6 +442,18 @@ def _looks_like_files(word: str) -> bool:
             and ("/" in word or "*" in word or word.endswith((".whl", ".tar.gz", ".zip"))))
 
 
+def hints_from_upload(upload: Any) -> UploadHints:
+    """The hints of a publishing-model upload (trustpub.publishing.model.Upload): its working directory,
+    packages-dir or upload paths, tag prefixes and matrix values, and its job's name."""
+    paths = upload.packages_dir.split() if isinstance(getattr(upload, "packages_dir", None), str) else []
+    matrix = getattr(upload, "matrix", None) or {}
+    values = [str(v) for listed in matrix.values() if isinstance(listed, list) for v in listed
+              if "${{" not in str(v)]
+    return UploadHints(working_directory=getattr(upload, "working_directory", None), paths=paths,
+                       tag_prefixes=[p for p in getattr(upload, "tag_prefixes", []) if prefix_stem(p)],
+                       matrix_values=values, names=[str(upload.job)])
+
+
 def hints_for(wf: Any, job_id: str, step: dict, tag_patterns: Iterable[str] = ()) -> UploadHints:
     """What the workflow shows about the package an upload step releases."""
     job = wf.jobs.get(job_id, {})

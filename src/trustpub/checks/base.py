@@ -185,6 +185,17 @@ class PublishJob:
         return f"job {self.job_id!r} ({'TestPyPI' if self.index == 'testpypi' else 'PyPI'})"
 
 
+@dataclass
+class LinkedUpload:
+    """One upload step and the package(s) it releases."""
+
+    workflow: Workflow | None   # the workflow that holds the step (None if it could not be read)
+    relpath: str
+    job: str
+    index: str                  # "pypi" | "testpypi" | "other" | "unknown"
+    link: Any                   # trustpub.packages.Link
+
+
 class Context:
     def __init__(self, repo: Repo, subject: Subject, *, offline: bool, pypirc: str | os.PathLike | None,
                  env: Mapping[str, str], transport: Any, budget: float | None = None,
@@ -250,16 +261,26 @@ class Context:
 
         return self.cached("packages", lambda: packages.discover(self.repo))
 
-    def upload_links(self) -> list[tuple[Workflow, Any, Any]]:
-        """(workflow, upload step, trustpub.packages.Link) for every upload step: which package it releases."""
+    def upload_links(self) -> list["LinkedUpload"]:
+        """Every upload step with the package it releases (trustpub.packages.Link), read from the publishing
+        model's uploads when there is one, else from the workflows' publish steps."""
         from trustpub import packages
 
-        def link_all() -> list[tuple[Workflow, Any, Any]]:
+        def link_all() -> list[LinkedUpload]:
             found = []
+            model = getattr(self, "model", None)
+            if model is not None and hasattr(model, "uploads"):
+                by_path = {w.relpath: w for w in self.workflows}
+                for u in model.uploads:
+                    hints = packages.hints_from_upload(u)
+                    found.append(LinkedUpload(by_path.get(u.workflow), u.workflow, u.job, u.index,
+                                              packages.link_upload(hints, self.packages)))
+                return found
             for wf in self.publishing:
                 for step in wf.publish_steps:
                     hints = packages.hints_for(wf, step.job_id, step.step, wf.tag_patterns)
-                    found.append((wf, step, packages.link_upload(hints, self.packages)))
+                    found.append(LinkedUpload(wf, wf.relpath, step.job_id, step.target_index,
+                                              packages.link_upload(hints, self.packages)))
             return found
         return self.cached("upload_links", link_all)
 
@@ -269,9 +290,9 @@ class Context:
         if self.package is not None:
             return [self.subject.project]
         names = [self.subject.project]
-        for _, step, link in self.upload_links():
-            if link.known and step.target_index == "pypi":
-                names += [p.name for p in link.packages if p.name]
+        for up in self.upload_links():
+            if up.link.known and up.index == "pypi":
+                names += [p.name for p in up.link.packages if p.name]
         seen: dict[str, str] = {}
         for name in names:
             seen.setdefault(normalize_project(name), name)

@@ -19,8 +19,8 @@ def _projects(ctx: Context) -> list[Subject]:
 def _workflow_for(ctx: Context, project: str) -> str:
     """The workflow file that uploads `project` to PyPI when the workflows show exactly one, else the subject's."""
     key = normalize_project(project)
-    files = {wf.filename for wf, step, link in ctx.upload_links()
-             if link.known and step.target_index == "pypi" and any(p.normalized == key for p in link.packages)}
+    files = {up.relpath.rsplit("/", 1)[-1] for up in ctx.upload_links()
+             if up.link.known and up.index == "pypi" and any(p.normalized == key for p in up.link.packages)}
     return files.pop() if len(files) == 1 else ctx.subject.workflow
 
 

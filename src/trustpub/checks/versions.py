@@ -36,8 +36,10 @@ def release_tags(ctx: Context) -> ReleaseTags:
 
 
 def _pypi_tag_workflows(ctx: Context) -> list[Workflow]:
-    return [wf for wf in ctx.publishing if tag_trigger(wf) is not None
-            and any(s.target_index == "pypi" for s in wf.publish_steps)]
+    """The workflows holding an upload to PyPI that tag pushes start."""
+    found = {id(up.workflow): up.workflow for up in ctx.upload_links()
+             if up.index == "pypi" and up.workflow is not None and tag_trigger(up.workflow) is not None}
+    return list(found.values())
 
 
 def _find_release_tags(ctx: Context) -> ReleaseTags:
@@ -49,7 +51,7 @@ def _find_release_tags(ctx: Context) -> ReleaseTags:
     workflows = _pypi_tag_workflows(ctx)
     for wf in workflows:
         trigger = tag_trigger(wf)
-        links = [link for w, step, link in ctx.upload_links() if w is wf and step.target_index == "pypi"]
+        links = [up.link for up in ctx.upload_links() if up.workflow is wf and up.index == "pypi"]
         released = list({p.path: p for link in links if link.known for p in link.packages}.values())
         tags = [t for t in ctx.repo.tags if trigger.matches(t.name) and not TEST_TAG_RE.search(t.name)]
         # A tag made before this workflow was in the repository never ran it: not judged against it.
