@@ -68,6 +68,9 @@ def test_read_package_variants():
     broken = read_package("z", {"pyproject.toml": "[project\n"})
     assert broken.name is None and "not valid TOML" in broken.name_source
     assert read_package(".", {"setup.py": "def setup(: pass"}).name is None  # not parseable: named, not a crash
+    # A uv workspace root that is no distribution: found, named, never a release.
+    root = read_package(".", {"pyproject.toml": '[project]\nname = "all"\n[tool.uv]\npackage = false\n'})
+    assert root.name == "all" and root.skipped and "package = false" in root.name_source
 
 
 def test_untracked_folders_are_not_projects(make_repo):

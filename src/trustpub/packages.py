@@ -151,11 +151,24 @@ def read_package(folder: str, texts: dict[str, str]) -> Package | None:
         is_project, name, source = _READERS[filename](texts[filename], rel)
         if not is_project:
             continue
-        found = Package(folder, rel, name, source, skipped=_skipped(folder))
+        virtual = filename == "pyproject.toml" and _is_virtual(texts[filename])
+        if virtual:
+            source += " (uv: package = false, a workspace root that is not a distribution)"
+        found = Package(folder, rel, name, source, skipped=_skipped(folder) or virtual)
         if name:
             return found if best is None or best.name is None else best
         best = best or found
     return best
+
+
+def _is_virtual(text: str) -> bool:
+    """A uv workspace root with `[tool.uv] package = false`: never built or uploaded."""
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return False
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    return isinstance(uv, dict) and uv.get("package") is False
 
 
 def _skipped(folder: str) -> bool:
