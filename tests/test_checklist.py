@@ -65,8 +65,8 @@ def test_table_on_a_good_repository(good_repo, tmp_path):
     assert res.returncode == 0, res.stdout + res.stderr
     out = res.stdout
     # Not a terminal: wrapped at 80 columns, continuation lines indented.
-    assert out.startswith("Trusted Publishing checklist for widget on PyPI (acme/widget, release.yml,\n"
-                          "  environment pypi)\n")
+    assert "Trusted Publishing checklist for widget on PyPI (acme/widget, release.yml,\n" \
+           "  environment pypi)\n" in out
     # A line runs past 80 only to hold one word that cannot be broken (a pinned action, a path, a URL).
     assert all(len(line) <= 80 or " " not in line[17:] for line in out.splitlines()), out
     assert "offline: PyPI was not asked" in out
