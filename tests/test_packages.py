@@ -187,3 +187,17 @@ def test_upload_paths_skip_options_and_their_values():
     assert packages.upload_paths(step) == ["bindings/python/dist/*"]
     assert packages.upload_paths({"run": "twine upload --repository testpypi dist/*.whl 'dist/*.tar.gz'"}) == [
         "dist/*.whl", "dist/*.tar.gz"]
+
+
+def test_hints_from_a_publishing_model_upload():
+    from types import SimpleNamespace
+
+    upload = SimpleNamespace(tool="uv", job="release", working_directory=None, tag_prefixes=["v", "core-v"],
+                             packages_dir="--check-url https://pypi.org/simple/x/ bindings/python/dist/*",
+                             matrix={"os": ["ubuntu-latest"], "pkg": ["packages/cli", "${{ x }}"]})
+    hints = packages.hints_from_upload(upload)
+    assert hints.paths == ["bindings/python/dist/*"] and hints.tag_prefixes == ["core-v"]
+    assert hints.matrix_values == ["ubuntu-latest", "packages/cli"] and hints.names == ["release"]
+    action = SimpleNamespace(tool="pypa-action", job="publish", working_directory=None, tag_prefixes=[],
+                             packages_dir="dist", matrix={})
+    assert packages.hints_from_upload(action).paths == ["dist"]

@@ -458,7 +458,10 @@ def _looks_like_files(word: str) -> bool:
 def hints_from_upload(upload: Any) -> UploadHints:
     """The hints of a publishing-model upload (trustpub.publishing.model.Upload): its working directory,
     packages-dir or upload paths, tag prefixes and matrix values, and its job's name."""
-    paths = upload.packages_dir.split() if isinstance(getattr(upload, "packages_dir", None), str) else []
+    given = getattr(upload, "packages_dir", None)
+    paths = given.split() if isinstance(given, str) else []
+    if getattr(upload, "tool", "") != "pypa-action":  # a command line: keep its file arguments only
+        paths = [p for p in paths if _looks_like_files(p)]
     matrix = getattr(upload, "matrix", None) or {}
     values = [str(v) for listed in matrix.values() if isinstance(listed, list) for v in listed
               if "${{" not in str(v)]
