@@ -71,6 +71,9 @@ def test_read_package_variants():
     # A uv workspace root that is no distribution: found, named, never a release.
     root = read_package(".", {"pyproject.toml": '[project]\nname = "all"\n[tool.uv]\npackage = false\n'})
     assert root.name == "all" and root.skipped and "package = false" in root.name_source
+    built = read_package("b", {"pyproject.toml": '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "b"\n'
+                                                 '[tool.uv]\npackage = false\n'})
+    assert not built.skipped  # built by its backend and uploaded, whatever `uv sync` does with it
 
 
 def test_untracked_folders_are_not_projects(make_repo):

@@ -153,7 +153,7 @@ def read_package(folder: str, texts: dict[str, str]) -> Package | None:
             continue
         virtual = filename == "pyproject.toml" and _is_virtual(texts[filename])
         if virtual:
-            source += " (uv: package = false, a workspace root that is not a distribution)"
+            source += " (uv: package = false and no [build-system]: a workspace root, not a distribution)"
         found = Package(folder, rel, name, source, skipped=_skipped(folder) or virtual)
         if name:
             return found if best is None or best.name is None else best
@@ -162,13 +162,17 @@ def read_package(folder: str, texts: dict[str, str]) -> Package | None:
 
 
 def _is_virtual(text: str) -> bool:
-    """A uv workspace root with `[tool.uv] package = false`: never built or uploaded."""
+    """A uv workspace root with `[tool.uv] package = false` and no `[build-system]`: nothing builds it.
+
+    (`package = false` alone only keeps `uv sync` from installing the project: a maturin package that says it
+    is still built and uploaded by its release workflow.)"""
     try:
-        tool = tomllib.loads(text).get("tool")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return False
+    tool = data.get("tool")
     uv = tool.get("uv") if isinstance(tool, dict) else None
-    return isinstance(uv, dict) and uv.get("package") is False
+    return isinstance(uv, dict) and uv.get("package") is False and "build-system" not in data
 
 
 def _skipped(folder: str) -> bool:
