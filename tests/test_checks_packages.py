@@ -132,6 +132,23 @@ def test_a_tag_whose_package_was_not_here_yet_is_not_judged(make_repo):
     assert "1 from before the package was in this repository" in r.evidence
 
 
+def test_a_catch_all_trigger_makes_no_version_claim(make_repo):
+    # Modelled on bindings released from a repository whose tags are the core's: the Python upload runs on
+    # every tag, and a tag naming another version than the binding's is no mismatch of the binding.
+    every = MONO_RELEASE.replace('tags: ["core-v*", "cli-v*"]', 'tags: ["*"]').replace(
+        "if: startsWith(github.ref, 'refs/tags/cli-v')", "if: false")
+    gr = mono(make_repo, workflow=every)
+    gr.tag("v9.0.0", "the core's own release")
+    gr.tag("core-v2.42.0", "the package's")
+    gr.tag("bindings/go/v1.0", "no Python package; `*` does not match a slash anyway")
+    gr.tag("go-v1.0", "another component's tag")
+    r = one(Repo.open(gr.path), "tag-matches-version")
+    assert r.status == "pass", r.evidence
+    assert "core-v2.42.0 = acme-core 2.42.0" in r.evidence
+    assert "1 let in only by a pattern matching every tag" in r.evidence
+    assert "1 of components that are no Python package here (go/… or go-…)" in r.evidence
+
+
 def test_pep_440_equivalent_versions_match(make_repo):
     release = (ROOT / ".github/workflows/release.yml").read_text(encoding="utf-8").replace(
         '"v[0-9]+.[0-9]+.[0-9]+"', '"v*"')

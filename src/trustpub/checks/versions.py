@@ -22,6 +22,7 @@ class ReleaseTag:
     version: Any                  # packaging Version of the tag, or None: not a version
     candidates: list[Any] = field(default_factory=list)  # the packages it may release (Package)
     why_unknown: str = ""         # when there is no candidate: why it cannot tell
+    catch_all: bool = False       # only a pattern matching every tag (`*`, `**`, bare `push`) let it in
 
 
 @dataclass
@@ -29,10 +30,22 @@ class ReleaseTags:
     judged: list[ReleaseTag]
     before_workflow: dict[str, int]   # workflow file -> tags made before it existed (not judged)
     workflows: list[Workflow]
+    other_components: dict[str, int] = field(default_factory=dict)  # prefix naming no Python package -> tags
 
 
 def release_tags(ctx: Context) -> ReleaseTags:
     return ctx.cached("release_tags", lambda: _find_release_tags(ctx))
+
+
+# Tag prefixes that name no component (`release-1.2.3`, `version-2`): the tag is the repository's release.
+GENERIC_PREFIXES = ("release", "rel", "version", "ver", "tag")
+# Patterns that let every tag in: a tag they start is no claim about a version.
+CATCH_ALL_PATTERNS = ("*", "**", "(every tag)", "(every tag not in tags-ignore)")
+
+
+def _catch_all(trigger: Any, tag: str) -> bool:
+    matched = trigger.matching_pattern(tag)
+    return matched is not None and matched[0] in CATCH_ALL_PATTERNS
 
 
 def _pypi_tag_workflows(ctx: Context) -> list[Workflow]:
@@ -48,6 +61,7 @@ def _find_release_tags(ctx: Context) -> ReleaseTags:
     candidates_all = packages.released(ctx.packages) or ctx.packages
     judged: list[ReleaseTag] = []
     before: dict[str, int] = {}
+    others: dict[str, int] = {}
     workflows = _pypi_tag_workflows(ctx)
     for wf in workflows:
         trigger = tag_trigger(wf)
@@ -60,27 +74,41 @@ def _find_release_tags(ctx: Context) -> ReleaseTags:
         for tag, has in zip(tags, present):
             if not has:
                 continue
+            catch_all = _catch_all(trigger, tag.name)
             split = packages.split_tag(tag.name)
             if split is None:
-                judged.append(ReleaseTag(tag, wf, "", None))
+                judged.append(ReleaseTag(tag, wf, "", None, catch_all=catch_all))
                 continue
             prefix = split[0]
-            named = packages.package_for_prefix(prefix, candidates_all) if packages.prefix_stem(prefix) else None
+            stem = packages.prefix_stem(prefix)
+            named = packages.package_for_prefix(prefix, candidates_all) if stem else None
+            if stem and named is None and stem.lower() not in GENERIC_PREFIXES:
+                others[stem] = others.get(stem, 0) + 1  # `bindings/go/v0.1.0`: another component's tag
+                continue
             found = [named] if named is not None else released
             why = "" if found else (links[0].how if links else packages.CANNOT_TELL)
             if ctx.package is not None:
                 if found and all(p.path != ctx.package.path for p in found):
                     continue  # another package's tag
                 found = [ctx.package]
-            judged.append(ReleaseTag(tag, wf, prefix, packages.tag_version(tag.name, prefix), found, why))
-    return ReleaseTags(judged, before, workflows)
+            judged.append(ReleaseTag(tag, wf, prefix, packages.tag_version(tag.name, prefix), found, why,
+                                     catch_all=catch_all))
+    return ReleaseTags(judged, before, workflows, others)
 
 
-def _before_note(tags: ReleaseTags, absent: int = 0) -> str:
-    """Why some matching tags were not judged: made before their workflow, or before their package, was here."""
+def _before_note(tags: ReleaseTags, absent: int = 0, loose: int = 0) -> str:
+    """Why some matching tags were not judged: made before their workflow, or before their package, was here;
+    another component's tags; tags a catch-all pattern let in that name no package's version."""
     counted = [f"{n} made before {rel} existed" for rel, n in tags.before_workflow.items() if n]
     if absent:
         counted.append(f"{absent} from before the package was in this repository")
+    if tags.other_components:
+        named = ", ".join(f"{stem}/… or {stem}-…" if "/" not in stem else f"{stem}/…"
+                          for stem in list(tags.other_components)[:3])
+        counted.append(f"{sum(tags.other_components.values())} of components that are no Python package here "
+                       f"({named})")
+    if loose:
+        counted.append(f"{loose} let in only by a pattern matching every tag and naming no package's version")
     return f" (not judged: {'; '.join(counted)})" if counted else ""
 
 
@@ -106,8 +134,8 @@ def _judge_tags(ctx: Context) -> list[TagVerdict]:
     for rt in tags:
         name = rt.tag.name
         if rt.version is None:
-            verdicts.append(TagVerdict(rt, "bad", f"tag {name} is not a version (PEP 440) but starts "
-                                                  f"{rt.workflow.filename}"))
+            verdicts.append(TagVerdict(rt, "loose" if rt.catch_all else "bad",
+                                       f"tag {name} is not a version (PEP 440) but starts {rt.workflow.filename}"))
             continue
         if not rt.candidates:
             verdicts.append(TagVerdict(rt, "unknown", f"{name}: {rt.why_unknown}"))
@@ -126,7 +154,7 @@ def _judge_tags(ctx: Context) -> list[TagVerdict]:
         elif all(v.kind == "static" for _, v in present):
             said = "; ".join(f"{v.detail} at that commit says version {v.version}"
                              + (f" ({pkg.name or pkg.path})" if len(present) > 1 else "") for pkg, v in present)
-            verdicts.append(TagVerdict(rt, "bad", f"tag {name}, but {said}"))
+            verdicts.append(TagVerdict(rt, "loose" if rt.catch_all else "bad", f"tag {name}, but {said}"))
         else:
             said = "; ".join(v.detail for _, v in present if v.kind == "unknown")
             verdicts.append(TagVerdict(rt, "unknown", f"{name}: {said} (cannot tell what the build produces)"))
@@ -151,7 +179,7 @@ def tag_version_of(text: str | None) -> Any:
 def tag_matches_version(ctx: Context) -> Outcome:
     tags = release_tags(ctx)
     if not tags.workflows:
-        if not ctx.publishing:
+        if not any(up.index == "pypi" for up in ctx.upload_links()):
             return skipped("no workflow publishes to PyPI (see TP102)")
         return skipped("no workflow publishing to PyPI runs on tag pushes (see TP103)")
     verdicts = tag_verdicts(ctx)
@@ -162,7 +190,7 @@ def tag_matches_version(ctx: Context) -> Outcome:
     unknown = [v.text for v in verdicts if v.status == "unknown"]
     ok = [v.text for v in verdicts if v.status == "ok"]
     absent = sum(v.status == "absent" for v in verdicts)
-    note = _before_note(tags, absent)
+    note = _before_note(tags, absent, sum(v.status == "loose" for v in verdicts))
     if bad:
         return failed(_join(bad) + note, items=bad + unknown)
     if not ok:
