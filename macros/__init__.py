@@ -6,6 +6,7 @@ Each module beside this one holds plain functions (tested without MkDocs) and a
 
 from __future__ import annotations
 
+from macros import action_pins
 from macros import checklist
 from macros import jinja_cache
 from macros import site
@@ -24,6 +25,7 @@ def define_env(env) -> None:
         raise PluginError(str(exc)) from None
     env.variables["tp"] = subject
     site.register(env, subject)
+    action_pins.register(env, site.ROOT)
     checklist.register(env, subject)
     troubleshooting.register(env, subject)
 
