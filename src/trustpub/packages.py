@@ -24,6 +24,7 @@ from trustpub.config import normalize_project
 from trustpub.errors import BadInput
 
 CONFIG_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+MAX_CONFIG_BYTES = 1024 * 1024  # a project's configuration is a few kB; anything past this is not one
 # Folders whose projects are not releases of this repository: tests and their fixtures, examples,
 # documentation snippets, vendored copies. They are listed as skipped; `--package` can still name one.
 SKIPPED_DIRS = frozenset({"tests", "test", "testing", "fixtures", "testdata", "test_data", "examples", "example",
@@ -192,10 +193,15 @@ def discover(repo: Any) -> list[Package]:
             if p.name not in CONFIG_FILES:
                 continue
             folder = str(p.parent) if str(p.parent) != "" else "."
+            path = repo.root / rel
+            # Regular files only: a FIFO or a folder in a config file's place would block or fail the read
+            # (the command that needs that file says so); a deleted one is simply not there.
+            if not path.is_file() or path.stat().st_size > MAX_CONFIG_BYTES:
+                continue
             try:
-                text = (repo.root / rel).read_text(encoding="utf-8", errors="replace")
+                text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
-                continue  # tracked but deleted in the working tree
+                continue
             by_folder.setdefault(folder, {})[p.name] = text
         found = [pkg for folder in sorted(by_folder, key=lambda f: (f != ".", f))
                  if (pkg := read_package(folder, by_folder[folder])) is not None]
@@ -234,7 +240,7 @@ def select_package(repo: Any, path: str) -> Package:
     texts = {}
     for name in CONFIG_FILES:
         f = target / name
-        if f.is_file():
+        if f.is_file() and f.stat().st_size <= MAX_CONFIG_BYTES:
             texts[name] = f.read_text(encoding="utf-8", errors="replace")
     pkg = read_package(rel, texts)  # untracked, but the user named it
     if pkg is None:
