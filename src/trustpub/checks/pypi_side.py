@@ -78,14 +78,17 @@ def provenance_matches(ctx: Context) -> Outcome:
         return skipped(_join(skips) or "no project to ask about")
     # Every file of every project in one concurrent round, under the run's one budget.
     answers = ctx.provenance_many([(s.project, v, f) for s, v, f in wanted])
-    missing, wrong, ok, unknown = [], [], [], []
+    missing, wrong, ok, unknown, silent = [], [], [], [], []
     for (s, version, name), fetched in zip(wanted, answers):
         kind, detail = pypi.provenance_answer(fetched)
         if kind == pypi.PROVENANCE_NONE:
             missing.append(f"{s.project} {version}: no provenance for {name} (PyPI: {detail})")
             continue
-        if kind != pypi.PROVENANCE_PRESENT:
+        if kind == pypi.PROVENANCE_NOT_INTEGRITY:
             unknown.append(f"{name}: {detail}")
+            continue
+        if kind == pypi.PROVENANCE_NO_ANSWER:
+            silent.append(f"{name}: {detail}")
             continue
         bundles = fetched.data.get("attestation_bundles")
         publishers = [b["publisher"] for b in bundles if isinstance(b, dict) and isinstance(b.get("publisher"), dict)]
@@ -101,13 +104,15 @@ def provenance_matches(ctx: Context) -> Outcome:
             wrong.append(f"{name}: provenance names {r} {w}" + (f" (environment {e})" if e else "")
                          + f", expected {s.slug} {workflow}")
     if wrong:
-        return failed(_join(wrong), fix="publisher_values.py", items=wrong + missing + unknown)
+        return failed(_join(wrong), fix="publisher_values.py", items=wrong + missing + unknown + silent)
     if missing:
         return failed(f"{_join(missing, 2)}; uploaded with a token, or attestations off",
-                      fix="fix_attestations.py", items=missing + unknown)
-    if unknown:
-        return skipped(f"the answers did not come from {ctx.subject.index_name}'s Integrity API: "
-                       f"{_join(unknown, 1)}", items=unknown)
+                      fix="fix_attestations.py", items=missing + unknown + silent)
+    if unknown or silent:
+        said = ([f"the answers did not come from {ctx.subject.index_name}'s Integrity API: {_join(unknown, 1)}"]
+                if unknown else []) + \
+               ([f"{ctx.subject.index_name}'s Integrity API did not answer: {_join(silent, 1)}"] if silent else [])
+        return skipped("; ".join(said), items=unknown + silent)
     workflows = sorted({_workflow_for(ctx, s.project) for s, _, _ in wanted})
     return passed(f"{len(ok)} file(s) attested by {ctx.subject.slug} {', '.join(workflows)}: {_join(ok, 2)}",
                   items=ok)
