@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from trustpub.cli import EXIT_OK, make_parser, out, resolve_subject, run
+from trustpub.cli import EXIT_OK, SOURCE_ASSUMED, make_parser, out, resolve_subject, run
 from trustpub import zizmor
 from trustpub.errors import BadInput
 
@@ -26,6 +26,8 @@ OFFLINE_ENV = "TP_OFFLINE"
 
 MSG_NO_WORKFLOWS = "{root}: no workflow files in .github/workflows (expected {path}, *.yml or *.yaml); nothing to check"
 MSG_HEADER = "Trusted Publishing checklist for {project} on {index} ({slug}, {workflow}, environment {environment})"
+MSG_SOURCE_LINE = "  {key}: {value} (from {source})"
+MSG_SOURCES_HEAD = "Where these values come from (compared with the repository only when given by you):"
 MSG_OFFLINE_NOTE = "offline: PyPI was not asked"
 MSG_PACKAGE_NO_NAME = "--package {path}: cannot read the project's name ({why}); pass --project NAME too"
 MSG_SUMMARY = "{counts} -> exit {code}"
@@ -49,7 +51,8 @@ environment:
   PYPIRC         the .pypirc to check instead of ~/.pypirc (--pypirc wins)
   NO_COLOR       no colour even on a terminal
 
-JSON output (--json) follows src/trustpub/checklist.schema.json ("schema": "tp-checklist/1").
+JSON output (--json) follows src/trustpub/checklist.schema.json ("schema": "tp-checklist/2"); its
+`publishing` list holds one object per upload step found in the workflows.
 """
 
 _COLOURS = {"pass": "32", "fail": "31;1", "warn": "33", "manual": "36", "skip": "2"}
@@ -72,6 +75,8 @@ def build_parser():
     parser.add_argument("--package", metavar="PATH",
                         help="check one package of several: its folder (or its pyproject.toml/setup.py), relative "
                              "to the repository; its name becomes the project unless --project is given")
+    parser.add_argument("--strict", action="store_true",
+                        help="zizmor's findings fail in every workflow (default: only in workflows that upload)")
     return parser
 
 
@@ -130,15 +135,32 @@ def _collapse_manual(results) -> tuple[list, list]:
 
 
 def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Path | None = None,
-                 width: int = 80, show_manual: bool = False) -> list[str]:
+                 width: int = 80, show_manual: bool = False, model=None, sources: dict | None = None
+                 ) -> list[str]:
     from trustpub.checks import GROUPS, exit_code, summarize
 
     def paint(status: str, text: str) -> str:
         return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
 
-    lines = wrap(MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
-                                   workflow=subject.workflow, environment=subject.environment),
-                 width, "", "  ")
+    lines = []
+    if model is not None:  # how the repository publishes comes first (trustpub.publishing)
+        from trustpub.publishing import describe_model
+
+        for described in describe_model(model):  # wrapped like every other line, under its own indent
+            lead = described[:len(described) - len(described.lstrip())]
+            lines += wrap(described, width, lead, lead + "  ")
+        lines.append("")
+    def shown(key: str) -> str:  # an assumed value is marked as one
+        value = getattr(subject, key)
+        return f"{value} (assumed)" if sources and sources.get(key) == SOURCE_ASSUMED else value
+
+    lines += wrap(MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
+                                    workflow=shown("workflow"), environment=shown("environment")), width, "", "  ")
+    if sources:
+        lines += wrap(MSG_SOURCES_HEAD, width, "", "  ")
+        for key, source in sources.items():
+            lines += wrap(MSG_SOURCE_LINE.format(key=key, value=getattr(subject, key), source=source).strip(),
+                          width, "  ", "    ")
     if offline:
         lines.append(MSG_OFFLINE_NOTE)
     shown, folded = (list(results), []) if show_manual else _collapse_manual(results)
@@ -179,10 +201,17 @@ def _folded_ids(folded) -> str:
     return folded[0].id if len(folded) == 1 else folded[0].id[:3] + "xx"
 
 
-def as_json(results, subject, *, repo, offline: bool) -> dict:
+def as_json(results, subject, *, repo, offline: bool, model=None, sources: dict | None = None) -> dict:
     from trustpub.checks import SCHEMA_ID, exit_code, summarize
 
+    if model is None:
+        from trustpub.publishing import read_repo
+
+        model = read_repo(repo)
     return {
+        "publishing": model.as_list(),
+        "may_upload": [m.as_dict() for m in model.may_upload],
+        "sources": dict(sources or {}),
         "schema": SCHEMA_ID,
         "repo": str(repo.root),
         "offline": offline,
@@ -233,17 +262,22 @@ def run_checklist(args) -> int:
             if package.name is None:
                 raise BadInput(MSG_PACKAGE_NO_NAME.format(path=args.package, why=package.name_source))
             args.project = package.name
-    subject = resolve_subject(repo, args).subject
+    resolved = resolve_subject(repo, args)
+    subject, sources = resolved.subject, resolved.sources
     if not repo.workflow_paths():
         raise BadInput(MSG_NO_WORKFLOWS.format(root=repo.root, path=subject.workflow_path))
     offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
-    results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc, package=package)
+    ctx: list = []
+    results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc, sources=sources,
+                         strict=args.strict, context=ctx, package=package)
+    model = ctx[0].model
     if args.json:
-        out(json.dumps(as_json(results, subject, repo=repo, offline=offline), indent=2, ensure_ascii=False))
+        out(json.dumps(as_json(results, subject, repo=repo, offline=offline, model=model, sources=sources),
+                       indent=2, ensure_ascii=False))
     else:
         width = args.width if args.width and args.width > 0 else output_width()
         for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root,
-                                 width=width, show_manual=args.manual):
+                                 width=width, show_manual=args.manual, model=model, sources=sources):
             out(line)
     return exit_code(results)
 
