@@ -22,6 +22,7 @@ from _rendered import console_commands, page_fences, shared_build
 from test_install import user_repo_files
 from test_sarif import validate
 from trustpub.diagnose import example_log
+from trustpub.checks import SCHEMA_ID
 from trustpub.config import Subject
 
 SHELL_LANGS = ("bash", "sh", "shell")
@@ -33,6 +34,9 @@ EXPECTED = {
     "check --repo ../mypkg --project mypkg": 0,
     "check --repo . --format json": 0,
     "check --repo . --format sarif": 0,
+    # the page's example names a monorepo's folder; this test's repository has its one package at the
+    # root, so the folder is not a Python project: bad input, one line, exit 2
+    "check --package packages/core": 2,
     "fix-attestations --dry-run": 0,  # nothing to do
     "harden-workflow --dry-run": 0,
     "harden-workflow": 0,
@@ -149,7 +153,7 @@ def test_every_printed_command_runs_as_printed(printed, installed, make_repo, tm
             assert res.returncode == expected, (page, line, res.returncode, res.stdout[-2000:], res.stderr[-2000:])
             assert "Traceback" not in res.stderr, (page, line, res.stderr)
             if "> checklist.json" in line:
-                assert json.loads((repo.path / "checklist.json").read_text())["schema"] == "tp-checklist/1"
+                assert json.loads((repo.path / "checklist.json").read_text())["schema"] == SCHEMA_ID
             if "> checklist.sarif" in line:
                 validate(json.loads((repo.path / "checklist.sarif").read_text()))
             if words_after_trustpub(line).startswith("diagnose"):
