@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from macros import checklist
 from macros import jinja_cache
+from macros import personal
 from macros import site
 from macros import troubleshooting
 from macros.badges import cache_root
@@ -22,9 +23,11 @@ def define_env(env) -> None:
         subject = subject_from_mapping((env.conf.get("extra") or {}).get("tp"), source=str(env.conf.config_file_path))
     except BadInput as exc:  # one line naming the key, not a traceback
         raise PluginError(str(exc)) from None
-    env.variables["tp"] = subject
+    # Pages see the subject with every value marked (macros/personal.py): the reader's own values
+    # replace them in the browser. The macros that ask PyPI or run scripts get the plain subject.
+    env.variables["tp"] = personal.marked(subject)
     site.register(env, subject)
-    checklist.register(env, subject)
+    checklist.register(env, personal.marked(subject))
     troubleshooting.register(env, subject)
 
 
