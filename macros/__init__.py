@@ -7,6 +7,7 @@ Each module beside this one holds plain functions (tested without MkDocs) and a
 from __future__ import annotations
 
 from macros import checklist
+from macros import diagnose_page
 from macros import jinja_cache
 from macros import personal
 from macros import site
@@ -29,6 +30,7 @@ def define_env(env) -> None:
     site.register(env, subject)
     checklist.register(env, personal.marked(subject))
     troubleshooting.register(env, subject)
+    diagnose_page.register(env)
 
 
 def on_pre_page_macros(env) -> None:
