@@ -65,6 +65,7 @@
       project: values.project, owner: values.owner, repository: values.repository,
       workflow: values.workflow, environment: values.environment, index: values.index,
       project_slug: slug(values.project), index_name: index.index_name,
+      dist_name: values.project.replace(/[-_.]+/g, "_").toLowerCase(), // in distribution file names
       index_url: index.index_url, upload_url: index.upload_url,
     };
   }
