@@ -13,6 +13,10 @@ PRIVACY_NOTE = ("The log stays in your browser: the diagnosis runs in this page 
 
 def diagnose_box() -> str:
     """Raw HTML (Markdown leaves a block of HTML alone)."""
+    from macros.pyodide import runtime_megabytes
+
+    size = runtime_megabytes()
+    weight = f" (about {size:.0f} MB, once)" if size else ""
     return f"""<div class="tp-diagnose" id="tp-diagnose" markdown="0">
 <label for="tp-diagnose-log" class="tp-diagnose__label">Paste the failed job's log</label>
 <p class="tp-diagnose__note" id="tp-diagnose-note">{PRIVACY_NOTE} The publisher values are compared with
@@ -21,7 +25,7 @@ your values from <em>Your project</em> (at the top of the page) when you set the
  aria-describedby="tp-diagnose-note tp-diagnose-status"
  placeholder="Error: Trusted publishing exchange failure: …"></textarea>
 <div class="tp-diagnose__actions"><button type="button" class="md-button md-button--primary" id="tp-diagnose-run">Diagnose</button>
-<span class="tp-diagnose__status" id="tp-diagnose-status" role="status" aria-live="polite">Nothing is loaded until you use the box (about 13 MB, once).</span></div>
+<span class="tp-diagnose__status" id="tp-diagnose-status" role="status" aria-live="polite">Nothing is loaded until you use the box{weight}.</span></div>
 <div class="tp-diagnose__result" id="tp-diagnose-result" aria-live="polite"></div>
 <noscript><p>The in-page diagnosis needs JavaScript; <code>trustpub diagnose failed-job.log</code> gives the same result.</p></noscript>
 </div>"""

@@ -30,6 +30,10 @@ def on_config(config):
     except BadInput:
         return config  # the macros plugin reports it, in one line
     config["extra"]["tp_personal_data"] = personal.data_map(subject)
+    try:  # installed now (once), so the page can say how much the box loads
+        pyodide.ensure_installed(pyodide.pyodide_version())
+    except pyodide.PyodideError as exc:
+        raise PluginError(str(exc)) from None
     return config
 
 

@@ -189,6 +189,15 @@ def _place(src: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
+def runtime_megabytes() -> float | None:
+    """What a reader downloads the first time they use the box (None before the first install)."""
+    package = cache_dir(pyodide_version()) / "node_modules" / "pyodide"
+    try:
+        return sum((package / name).stat().st_size for name in RUNTIME_FILES) / 1e6
+    except OSError:
+        return None
+
+
 def install_into(site_dir: Path) -> dict:
     """Put Pyodide's runtime files and the diagnosis bundle under site_dir/assets/pyodide/."""
     version = pyodide_version()
