@@ -276,6 +276,8 @@ FETCH_MARGIN = 1.0  # seconds a build waits past the budget for the process to r
 # long at most, and shows the cached answer with its date when PyPI has not answered by then; only a
 # build with nothing cached waits up to the budget.
 STALE_WAIT = 0.3
+MSG_STALE_LOG = "PyPI badges for %s: %s"
+MSG_WAITED_LOG = "PyPI badges: the build waited %.2fs for PyPI after rendering"
 # The request travels in the environment, not on the command line: an index URL may carry
 # credentials, and a process's environment is readable by its user only.
 REQUEST_ENV = "TP_BADGE_FETCH_REQUEST"
@@ -471,6 +473,7 @@ class BadgeBoard:
     _margin: float = field(default=FETCH_MARGIN, repr=False)  # how long past the deadline to wait for the process
     _slots: set[Path] = field(default_factory=set, repr=False)
     seconds: float = 0.0  # time the fetch took
+    waited: float = 0.0   # time the build was blocked waiting for the fetch process
 
     def start(self) -> None:
         """Fetch in the background (nothing to wait for offline or when the cache is fresh)."""
@@ -499,7 +502,10 @@ class BadgeBoard:
     def _load(self) -> dict[tuple[str, str], ProjectInfo]:
         if self._infos is None:
             if self._proc is not None:
+                blocked = time.monotonic()
                 infos, seconds = collect_fetch_process(self._proc, self.subjects, self._deadline, self._margin)
+                self.waited = time.monotonic() - blocked
+                log.info(MSG_WAITED_LOG, self.waited)
                 # A process that did not report in time: the cached answers, dated, where there are any.
                 infos = [stale_fallback(i, self.cache.get(s.json_url) if self.cache else None, s)
                          for i, s in zip(infos, self.subjects)]
@@ -517,6 +523,8 @@ class BadgeBoard:
             for info in infos:
                 if info.state == UNAVAILABLE:
                     log.info(MSG_UNAVAILABLE_LOG, f"{info.project} on {info.index_name}", info.reason)
+                elif info.cached_on:
+                    log.info(MSG_STALE_LOG, f"{info.project} on {info.index_name}", info.reason)
             self._infos = {(s.index, s.project): i for s, i in zip(self.subjects, infos)}
         return self._infos
 

@@ -141,6 +141,13 @@ def test_personal_values_replace_the_subject_on_every_page(site, instant_site, b
         copied = p.evaluate("navigator.clipboard.readText()")
         assert copied.strip() == ("trustpub check --repo . --project Acme_Widget.Core --owner acme-org "
                                   "--repository widget-core --workflow publish.yml --environment release --index pypi")
+        # A diagram reached by instant navigation is drawn with the reader's values too.
+        p.locator("a.md-tabs__link").first.click()  # the overview, with the diagram
+        p.locator(".md-content .mermaid svg").first.wait_for(state="visible")
+        assert p.evaluate("window.tpSamePage === true"), "a full page load, not instant navigation"
+        diagram = p.evaluate("document.querySelector('.md-content .mermaid').shadowRoot.textContent")
+        assert "run publish.yml" in diagram and "environment release" in diagram, diagram[:400]
+        assert "release.yml" not in diagram
         assert v.foreign_requests(instant_site) == [] and v.page_errors == [] and v.console_errors == []
     finally:
         v.close()

@@ -25,7 +25,7 @@ SITE_URL = "https://zqxowner.github.io/zqx-sentinel-repo/"
 # Not page content: the form (its placeholders are the defaults), its data, the page title, the
 # site's own address and in-page anchors (heading ids), the badge (hidden for personal values).
 NOT_CONTENT = [re.compile(p, re.DOTALL) for p in (
-    r'<dialog class="tp-personal".*?</dialog>', r'<script type="application/json" id="tp-personal-data">.*?</script>',
+    r'<dialog class="tp-personal[ "].*?</dialog>', r'<script type="application/json" id="tp-personal-data">.*?</script>',
     r"<title>.*?</title>", r'<span class="tp-badges"[^>]*>', r'<script id="__config"[^>]*>.*?</script>',
     r'(?:id|name)="[^"]*"', r'href="#[^"]*"')]
 

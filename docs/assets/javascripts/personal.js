@@ -82,17 +82,19 @@
   var BADGE_NOTE = "Badges are shown for the guide's own project only: showing them for yours would " +
     "mean asking PyPI from your browser, and no page of this guide contacts another site.";
 
-  function apply() {
-    var values = current ? derive(current) : null;
-    var defaults = {};
-    document.querySelectorAll("[data-tp]").forEach(function (el) {
+  function fillSpans(root, values) {
+    root.querySelectorAll("[data-tp]").forEach(function (el) {
       if (!el.hasAttribute("data-tp-default")) el.setAttribute("data-tp-default", el.textContent);
       var original = el.getAttribute("data-tp-default");
-      defaults[el.dataset.tp] = original;
       var shown = values && values[el.dataset.tp] !== undefined ? values[el.dataset.tp] : original;
       if (el.textContent !== shown) el.textContent = shown;
       el.classList.toggle("tp-value--personal", !!values && shown !== original);
     });
+  }
+
+  function apply() {
+    var values = current ? derive(current) : null;
+    fillSpans(document, values);
     ATTRS.forEach(function (attr) {
       document.querySelectorAll("[data-tp-" + attr + "]").forEach(function (el) {
         var keep = "data-tp-default-" + attr;
@@ -124,7 +126,22 @@
       openButton.setAttribute("aria-label", values ? "Your project: " + current.project + " (change)" : "Your project");
     }
     document.documentElement.classList.toggle("tp-personal-on", !!values);
+    retitle();
   }
+
+  // The browser tab's title says what the page's heading says (with the reader's values).
+  function retitle() {
+    var heading = document.querySelector(".md-content h1");
+    if (!heading || !heading.querySelector("[data-tp]")) return;
+    var original = heading.cloneNode(true);
+    original.querySelectorAll(".headerlink").forEach(function (a) { a.remove(); });
+    var shown = original.textContent.trim();
+    original.querySelectorAll("[data-tp]").forEach(function (el) { el.textContent = el.getAttribute("data-tp-default"); });
+    var configured = original.textContent.trim();
+    if (titleOf.path !== location.pathname) titleOf = { path: location.pathname, title: document.title };
+    if (titleOf.title.indexOf(configured) !== -1) document.title = titleOf.title.replace(configured, shown);
+  }
+  var titleOf = { path: null, title: "" };
 
   // -- the form ------------------------------------------------------------
   var dialog = document.getElementById("tp-personal-dialog");
@@ -196,6 +213,22 @@
       } else { status.textContent = link; }
     });
     dialog.addEventListener("close", function () { openButton.focus(); });
+  }
+
+  // Material draws a diagram from its block's text as soon as a page arrives by instant navigation,
+  // before this script hears of the page: the block's values are filled in when its text is read.
+  var textContent = Object.getOwnPropertyDescriptor(Node.prototype, "textContent");
+  if (textContent && textContent.get) {
+    Object.defineProperty(Node.prototype, "textContent", {
+      configurable: true, enumerable: textContent.enumerable, set: textContent.set,
+      get: function () {
+        if (current && this.nodeType === 1 && this.classList.contains("mermaid") && !this.hasAttribute("data-tp-filled")) {
+          this.setAttribute("data-tp-filled", "");
+          fillSpans(this, derive(current));
+        }
+        return textContent.get.call(this);
+      },
+    });
   }
 
   var shared = fromQuery();
