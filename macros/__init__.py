@@ -6,6 +6,7 @@ Each module beside this one holds plain functions (tested without MkDocs) and a
 
 from __future__ import annotations
 
+from macros import action_pins
 from macros import checklist
 from macros import diagnose_page
 from macros import jinja_cache
@@ -28,6 +29,7 @@ def define_env(env) -> None:
     # replace them in the browser. The macros that ask PyPI or run scripts get the plain subject.
     env.variables["tp"] = personal.marked(subject)
     site.register(env, subject)
+    action_pins.register(env, site.ROOT)
     checklist.register(env, personal.marked(subject))
     troubleshooting.register(env, subject)
     diagnose_page.register(env)

@@ -144,7 +144,25 @@ class Subject:
 
     @property
     def token_url(self) -> str:
+        """The account's list of API tokens (each has Options -> Remove token)."""
+        return self.index_link("/manage/account/#api-tokens")
+
+    @property
+    def new_token_url(self) -> str:
+        """The page that creates an API token (not the list)."""
         return self.index_link("/manage/account/token/")
+
+    @property
+    def organizations_url(self) -> str:
+        return self.index_link("/manage/organizations/")
+
+    @property
+    def projects_url(self) -> str:
+        return self.index_link("/manage/projects/")
+
+    @property
+    def collaboration_url(self) -> str:
+        return self.index_link(f"/manage/project/{self.project_slug}/collaboration/")
 
     @property
     def account_url(self) -> str:
@@ -156,7 +174,16 @@ class Subject:
 
     @property
     def recovery_codes_url(self) -> str:
-        return self.index_link("/manage/account/recovery-codes/")
+        """Where recovery codes are generated (PyPI has no page at .../recovery-codes/ itself)."""
+        return self.index_link("/manage/account/recovery-codes/generate")
+
+    @property
+    def recovery_codes_regenerate_url(self) -> str:
+        return self.index_link("/manage/account/recovery-codes/regenerate")
+
+    @property
+    def recovery_codes_burn_url(self) -> str:
+        return self.index_link("/manage/account/recovery-codes/burn")
 
     @property
     def docs_url(self) -> str:

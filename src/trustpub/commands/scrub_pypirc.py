@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     edit = Edit(path=path, old=pypirc.text, new=new_text, label=str(path), backup=True)
     code = apply_edits([edit], yes=args.yes, dry_run=args.dry_run, what=f"{path} holds no token")
     if code == 0 and not args.dry_run:
-        info(MSG_REVOKE.format(urls=" and ".join(f"{base}/manage/account/token/" for base in INDEXES.values())))
+        info(MSG_REVOKE.format(urls=" and ".join(f"{base}/manage/account/#api-tokens" for base in INDEXES.values())))
     return code
 
 
