@@ -30,6 +30,7 @@ def define_env(env) -> None:
     env.variables["tp"] = personal.marked(subject)
     site.register(env, subject)
     action_pins.register(env, site.ROOT)
+    personal.mark_example_workflows(env, subject)
     checklist.register(env, personal.marked(subject))
     troubleshooting.register(env, subject)
     diagnose_page.register(env)

@@ -276,3 +276,17 @@ def mark_workflow(text: str, subject: Subject, path: str) -> str:
     if path == subject.workflow_path:
         text = text.replace(f'title="{path}"', f'title=".github/workflows/{mark("workflow", subject.workflow)}"', 1)
     return text
+
+
+def mark_example_workflows(env, subject: Subject, name: str = "example_workflow") -> None:
+    """The example workflows a page shows (macros/action_pins.py) get their subject values marked,
+    as the repository's own workflows do (`include_file`)."""
+    shown = env.macros.get(name)
+    if shown is None:
+        return
+
+    def marked_example(path: str, *args, **kwargs) -> str:
+        return mark_workflow(shown(path, *args, **kwargs), subject, path)
+
+    marked_example.__name__ = name
+    env.macro(marked_example, name)
