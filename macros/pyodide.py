@@ -140,7 +140,7 @@ def _imports(path: Path, module: str, is_package: bool) -> list[tuple[str, bool]
     return found
 
 
-def diagnosis_sources(entry: str = ENTRY_MODULE) -> dict[str, str]:
+def diagnosis_sources(entry: str = ENTRY_MODULE, package: str = PACKAGE) -> dict[str, str]:
     """{"trustpub/diagnose.py": source, ...}: the entry module, every trustpub module it imports
     (transitively), and their packages' __init__.py."""
     files: dict[str, str] = {}
@@ -151,7 +151,7 @@ def diagnosis_sources(entry: str = ENTRY_MODULE) -> dict[str, str]:
             continue
         seen.add((name, required))
         top = name.split(".")[0]
-        if top != PACKAGE:
+        if top != package:
             if required and top not in sys.stdlib_module_names and top != "__future__":
                 raise PyodideError(MSG_NOT_STDLIB.format(module=name, by=", ".join(sorted(files)) or entry))
             continue
@@ -198,9 +198,9 @@ def runtime_megabytes() -> float | None:
         return None
 
 
-def install_into(site_dir: Path) -> dict:
+def install_into(site_dir: Path, package_json: Path = PACKAGE_JSON) -> dict:
     """Put Pyodide's runtime files and the diagnosis bundle under site_dir/assets/pyodide/."""
-    version = pyodide_version()
+    version = pyodide_version(package_json)
     package = ensure_installed(version)
     out = site_dir / SITE_SUBDIR
     out.mkdir(parents=True, exist_ok=True)
