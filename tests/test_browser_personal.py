@@ -188,6 +188,8 @@ def test_a_shared_link_sets_the_values_and_clear_restores_the_guide(site, base_u
         p.get_by_label("PyPI project name", exact=True).fill("not a name!")
         p.get_by_role("button", name="Show my values").click()
         assert p.locator("#tp-error-project").inner_text() == "not a valid name"
+        # The owner and repository are the reader's to give: left empty, they are not the guide's.
+        assert p.locator("#tp-error-owner").inner_text() == "required"
         assert p.evaluate("localStorage.getItem('tp-personal')") is None
     finally:
         v.close()

@@ -9,10 +9,18 @@
   if (globalThis.tpPersonal) { globalThis.tpPersonal.apply(); return; } // run again by instant navigation
   var STORAGE_KEY = "tp-personal";
   var PARAM_PREFIX = "tp_";
+  // Left empty, these take the guide's own values (generic names); the project, owner and repository
+  // are the reader's to give: a default is not a fact about their package.
+  var OPTIONAL = ["workflow", "environment", "index"];
   var ATTRS = ["href", "title", "content", "value", "data-clipboard-text"];
   var dataElement = document.getElementById("tp-personal-data");
   var DATA = dataElement ? JSON.parse(dataElement.textContent) : null;
   if (!DATA) return;
+
+  function withDefaults(values) {
+    OPTIONAL.forEach(function (key) { if (!values[key]) values[key] = DATA.defaults[key]; });
+    return values;
+  }
 
   function validate(values) {
     var errors = {};
@@ -37,7 +45,7 @@
       if (v !== null) { values[key] = v.trim(); any = true; }
     });
     if (!any) return null;
-    DATA.fields.forEach(function (key) { if (!values[key]) values[key] = DATA.defaults[key]; });
+    withDefaults(values);
     return Object.keys(validate(values)).length ? null : values;
   }
 
@@ -184,7 +192,7 @@
     openButton.addEventListener("click", showForm);
     form.addEventListener("submit", function (event) {
       var values = formValues();
-      DATA.fields.forEach(function (key) { if (!values[key]) values[key] = DATA.defaults[key]; });
+      withDefaults(values);
       var errors = validate(values);
       DATA.fields.forEach(function (key) {
         var out = document.getElementById("tp-error-" + key);
@@ -205,7 +213,7 @@
     document.getElementById("tp-personal-close").addEventListener("click", function () { dialog.close(); });
     document.getElementById("tp-personal-share").addEventListener("click", function () {
       var values = formValues();
-      DATA.fields.forEach(function (key) { if (!values[key]) values[key] = DATA.defaults[key]; });
+      withDefaults(values);
       var link = shareLink(values);
       var done = function () { status.textContent = "Link copied: " + link; };
       if (navigator.clipboard && navigator.clipboard.writeText) {
