@@ -1,6 +1,6 @@
-"""Macros for docs/troubleshooting.md: the diagnosis table rendered, and a real `diagnose.py` run.
+"""Macros for docs/troubleshooting.md: the diagnosis table rendered, and a real `trustpub diagnose` run.
 
-The cases come from `trustpub.diagnose.MESSAGES`, the same table `scripts/diagnose.py`
+The cases come from `trustpub.diagnose.MESSAGES`, the same table `trustpub diagnose`
 matches logs against, so the page and the script cannot drift apart.
 """
 
@@ -44,7 +44,7 @@ def diagnose_example(subject) -> str:
     log = example_log(subject).rstrip("\n")
     output = diagnose_example_output(subject)
     return (f'```text title="failed-job.log"\n{mark_values(log, subject)}\n```\n\n'
-            f"```console\n$ python scripts/diagnose.py failed-job.log\n{_mark_output(output, subject)}\n```")
+            f"```console\n$ trustpub diagnose failed-job.log\n{_mark_output(output, subject)}\n```")
 
 
 def _mark_output(output: str, subject) -> str:

@@ -99,11 +99,19 @@ def test_entries_are_complete_and_ids_stable():
         assert re.fullmatch(r"[a-z0-9-]+", m.id)
         assert m.example.strip() and m.cause.strip() and m.fix.strip() and m.title.strip()
         re.compile(m.pattern)
-    # the seed guide's three cases and the codes named in the brief are all there
-    for needed in ("exchange-failure", "seed-invalid-or-expired-token", "seed-project-not-found", "invalid-publisher",
+    # the codes named in the brief are all there
+    for needed in ("exchange-failure", "invalid-publisher",
                    "invalid-pending-publisher", "invalid-payload", "invalid-token", "file-exists", "invalid-auth",
                    "non-user-new-project", "not-allowed-project", "uv-oidc-permissions", "uv-token-refused"):
         assert needed in ids
+
+
+def test_every_case_has_a_command_or_a_page_to_read():
+    pages = {p.name for p in (ROOT / "docs").glob("*.md")}
+    for m in MESSAGES:
+        assert m.command or m.read_at.split("#")[0] in pages, m.id
+        if m.section:
+            assert m.section.split("#")[0] in pages, m.id
 
 
 def test_fix_scripts_are_the_team_names():
@@ -295,3 +303,85 @@ def test_cli_never_prints_a_token(tmp_path):
 def test_cli_help():
     res = run_script("--help")
     assert res.returncode == 0 and "LOGFILE" in res.stdout and "--json" in res.stdout
+
+
+# -- the text output: installed commands, both indexes, advice that fits, the unknown --------------------------
+
+LOGS = ROOT / "tests" / "data" / "logs"
+
+
+def corpus_log(name: str) -> Path:
+    """A corpus log by its name without the number (`invalid-auth-ci` for `NN-invalid-auth-ci.log`)."""
+    (path,) = LOGS.glob(f"[0-9][0-9]-{name}.log")
+    return path
+
+
+def test_cli_prints_the_installed_command(tmp_path):
+    res = run_script(str(corpus_log("action-oidc-permissions")), cwd=tmp_path)
+    assert res.returncode == 0
+    assert "  run:    trustpub fix-id-token --repo PATH" in res.stdout
+    assert "python scripts/" not in res.stdout
+
+
+def test_cli_without_an_index_in_the_log_says_so_and_links_both(make_repo):
+    repo = make_repo(owner="bramble-dev", name="sprocket", files={
+        "pyproject.toml": '[project]\nname = "sprocket"\nversion = "2.1.0"\n'})
+    res = run_script(str(corpus_log("action-invalid-publisher-no-index")), "--repo", str(repo.path))
+    assert res.returncode == 0, res.stderr
+    assert "the log does not say which index it uploaded to" in res.stdout
+    assert "  PyPI: https://pypi.org/manage/project/sprocket/settings/publishing/" in res.stdout
+    assert "  TestPyPI: https://test.pypi.org/manage/project/sprocket/settings/publishing/" in res.stdout
+    data = json.loads(run_script("--json", str(corpus_log("action-invalid-publisher-no-index")), "--repo",
+                                 str(repo.path)).stdout)
+    assert data["index"] is None and data["publishing_url"] is None
+    assert [link["label"] for link in data["index_links"]] == ["PyPI", "TestPyPI"]
+
+
+def test_cli_advice_for_ci_never_mentions_the_pypirc_scrubber(tmp_path):
+    ci = run_script(str(corpus_log("invalid-auth-ci")), cwd=tmp_path)
+    assert ci.returncode == 0 and "scrub-pypirc" not in ci.stdout and ".pypirc" not in ci.stdout
+    local = run_script(str(corpus_log("invalid-auth-local")), cwd=tmp_path)
+    assert "trustpub scrub-pypirc" in local.stdout and "looks like a local run" in local.stdout
+
+
+def test_cli_unknown_place_gives_both_advices(tmp_path):
+    log = ("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
+           "         Invalid or non-existent authentication information.")
+    res = run_script("-", stdin=log, cwd=tmp_path)
+    assert "trustpub harden-workflow" in res.stdout and "on your own machine instead:" in res.stdout
+    data = json.loads(run_script("--json", "-", stdin=log, cwd=tmp_path).stdout)
+    shown = [m for m in data["matches"] if m["shown"]]
+    assert shown[0]["command"] == "trustpub harden-workflow" and shown[0]["local_command"] == "trustpub scrub-pypirc"
+    assert data["place"] is None
+
+
+def test_cli_unknown_log_links_the_troubleshooting_pages(tmp_path):
+    res = run_script("-", stdin="Run pypa/gh-action-pypi-publish@release/v1\nsomething odd\n", cwd=tmp_path)
+    assert res.returncode == 1 and res.stdout == ""
+    assert "docs/troubleshooting.md" in res.stderr and "https://docs.pypi.org/trusted-publishers/troubleshooting/" \
+        in res.stderr
+    assert "verbose: true" in res.stderr and "print-hash: true" in res.stderr
+    plain = run_script("-", stdin="Successfully built x-1.0.tar.gz\n", cwd=tmp_path)
+    assert plain.returncode == 1 and "verbose: true" not in plain.stderr  # only where the action's log is read
+
+
+def test_cli_duplicate_attestation_never_suggests_fix_attestations(tmp_path):
+    res = run_script(str(corpus_log("attestation-exists-after-testpypi")), cwd=tmp_path)
+    assert res.returncode == 0 and "[attestation-exists]" in res.stdout
+    assert "fix-attestations" not in res.stdout and "fix_attestations" not in res.stdout
+    assert "read:   https://github.com/leok974/mcp-devdiag/blob/main/docs/attestations.md" in res.stdout
+
+
+def test_cli_keeps_ordinary_file_names_whole(tmp_path):
+    # The redactor cut long file names (`01-opendal-testpypi-inva…[redacted, 22 chars].log`); only tokens go.
+    name = tmp_path / "01-opendal-testpypi-invalid-publisher.log"
+    name.write_text((corpus_log("action-invalid-publisher-no-index")).read_text(encoding="utf-8"), encoding="utf-8")
+    res = run_script(str(name), cwd=tmp_path)
+    assert f"{name}: recognised" in res.stderr and "redacted" not in res.stderr
+
+
+def test_partial_claims_still_name_the_workflow():
+    # A paste with `workflow_ref` only, without its `@ref`: the file is still the best evidence there is.
+    p = publisher_from_claims({"repository": "o/r", "workflow_ref": "o/r/.github/workflows/release.yml",
+                               "environment": "release"})
+    assert (p.owner, p.repository, p.workflow, p.environment) == ("o", "r", "release.yml", "release")

@@ -28,7 +28,7 @@ def test_example_is_a_real_diagnose_run_against_the_sites_configuration():
     block = diagnose_example(SUBJECT)
     log, output = block.split("```console\n", 1)
     assert "* `invalid-publisher`" in log
-    assert output.startswith("$ python scripts/diagnose.py failed-job.log\n[invalid-publisher]")
+    assert output.startswith("$ trustpub diagnose failed-job.log\n[invalid-publisher]")
     # the repository's own mkdocs.yml is what the run compares with: the example's renamed workflow differs
     wf = next(line for line in output.splitlines() if line.strip().startswith("Workflow name"))
     assert "publish.yml" in wf and "differs" in wf

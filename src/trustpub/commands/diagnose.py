@@ -8,8 +8,10 @@ case's cause and the script that fixes it.
 When the log carries the OIDC token's claims (the action's bullet list under a
 refused exchange, or uv's `OidcTokenClaims { … }` / `GitHubTokenClaims { … }`),
 it derives the exact publisher values PyPI must have (owner, repository,
-workflow file name, environment; PyPI or TestPyPI from the log) and shows them
-next to the values configured for this repository, marking each difference.
+workflow file name, environment; PyPI or TestPyPI from every clue in the log)
+and shows them next to the values configured for this repository, marking each
+difference. When the log does not say which index it uploaded to, both indexes'
+pages are given, labelled.
 
 Changes nothing (--dry-run and --yes are accepted like in every script).
 Exit: 0 something recognised, 1 nothing recognised, 2 bad input (unreadable or empty log).
@@ -23,7 +25,8 @@ from pathlib import Path
 from typing import Sequence
 
 from trustpub.cli import info, make_parser, out, resolve_subject, run
-from trustpub.diagnose import Diagnosis, Row, compare, diagnose, report
+from trustpub.diagnose import (GUIDE_DOCS_URL, INDEX_LABELS, PYPI_TROUBLESHOOTING_URL, TROUBLESHOOTING_PAGE_URL,
+                               Diagnosis, Row, compare, diagnose, report)
 from trustpub.errors import BadInput
 from trustpub.repo import Repo, read_text
 
@@ -31,13 +34,22 @@ MAX_LOG_BYTES = 64 * 1024 * 1024
 MSG_NO_INPUT = "no log given: pass LOGFILE, or pipe the log on stdin (use - for stdin)"
 MSG_EMPTY = "{source}: the log is empty"
 MSG_TOO_BIG = "{source}: larger than {limit} MB; pass the failed job's log only"
-MSG_NOTHING = ("{source}: no known Trusted Publishing error found; see the troubleshooting page, or run "
-               "scripts/checklist.py to check the repository")
+MSG_NOTHING = ("{source}: no known Trusted Publishing error found. Read the troubleshooting page ("
+               + TROUBLESHOOTING_PAGE_URL + ") and PyPI's (" + PYPI_TROUBLESHOOTING_URL + "), or run "
+               "`trustpub check --repo PATH` to check the repository")
+MSG_NOTHING_VERBOSE = ("{source}: the publish action's log shows no reason from the index: set `verbose: true` on the "
+                       "publish step "
+                       "(and `print-hash: true` to see the files sent), re-run, and diagnose that log")
 MSG_RECOGNISED = "{source}: recognised {count} case(s)"
 MSG_NO_CONFIG = "(no configured values to compare: {why})"
 MSG_ENV_NOTE = ("Environment name: when it is set on the index, the job must declare exactly that "
                 "`environment:`; leave it blank on the index to accept any")
 MSG_REGISTER = "Register or correct the publisher at {url} (project exists) or {pending} (pending publisher)"
+MSG_REGISTER_EITHER = "{label}: {url} (project exists) or {pending} (pending publisher)"
+MSG_INDEX_UNKNOWN = ("the log does not say which index it uploaded to (no upload URL, `repository-url` or index "
+                     "link in it); the publisher must be on that one")
+MSG_INDEX_FROM_LOG = "{name} (the log says: {evidence})"
+MSG_LOCAL = "(the log looks like a local run, not CI: advice for your own machine)"
 MISSING_VALUE = "(none)"
 DIFFERS = "<- differs"
 
@@ -91,15 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = diagnose(text)
     subject, config_source = configured_subject(args) if result.publisher else (None, None)
     rows: list[Row] | None = None
-    index = None
+    index = result.index
     if result.publisher:
-        index = result.publisher.index or (subject.index if subject else None)
-        configured = subject.publisher_form(index) if subject else None
+        # Compare with the configuration of the log's index; without one, the configured index (links: both).
+        configured = subject.publisher_form(index or subject.index) if subject else None
         rows = compare(result.publisher, configured)
     if args.json:
         out(json.dumps(report(result, source, rows, subject, config_source, index), indent=2, ensure_ascii=False))
     else:
-        print_text(result, source, rows, subject, config_source, index)
+        print_text(result, source, rows, subject, config_source, index, text)
     return 0 if result.recognised else 1
 
 
@@ -108,25 +120,41 @@ def plain(text: str) -> str:
     return text.replace("**", "")
 
 
-def print_text(result: Diagnosis, source: str, rows, subject, config_source, index) -> None:
+def verbose_hint_applies(text: str) -> bool:
+    """The publish action's log with no reason from the index in it: its `verbose: true` shows the reason."""
+    return "gh-action-pypi-publish" in text and "HTTPError:" not in text
+
+
+def print_text(result: Diagnosis, source: str, rows, subject, config_source, index, text: str = "") -> None:
     if not result.recognised:
         info(MSG_NOTHING.format(source=source))
+        if verbose_hint_applies(text):
+            info(MSG_NOTHING_VERBOSE.format(source=source))
         return
     shown = result.shown
     info(MSG_RECOGNISED.format(source=source, count=len(shown)))
+    if result.place == "local":
+        out(MSG_LOCAL)
     for m in shown:
+        fix, command = result.advice(m)
         out(f"[{m.id}] {m.title}" + (f"  (printed by {m.source})" if m.source else ""))
         out(f"  cause:  {plain(m.cause)}")
-        out(f"  fix:    {plain(m.fix)}")
-        if m.script:
-            out(f"  script: python scripts/{m.script} --repo PATH")
+        out(f"  fix:    {plain(fix)}")
+        if command:
+            out(f"  run:    trustpub {command} --repo PATH")
+        if result.place is None and m.local_fix:
+            out(f"  on your own machine instead: {plain(m.local_fix)}")
+            if m.local_command:
+                out(f"  run:    trustpub {m.local_command}")
+        if m.section or not command:
+            out(f"  read:   {GUIDE_DOCS_URL}{m.read_at}")
         out()
     pub = result.publisher
     if pub is None:
         return
-    index_name = {"pypi": "PyPI", "testpypi": "TestPyPI"}.get(pub.index or "", None)
-    where = (f"{index_name} (the log says: {pub.index_evidence})" if index_name
-             else "index not named in the log" + (f"; assuming the configured {subject.index_name}" if subject else ""))
+    index_name = INDEX_LABELS.get(index or "")
+    where = MSG_INDEX_FROM_LOG.format(name=index_name, evidence=result.index_evidence) if index_name \
+        else MSG_INDEX_UNKNOWN
     out(f"Publisher values from the token's claims ({result.claims_format} format), {where}:")
     header = ("Field", "PyPI must have", f"Configured ({config_source})" if subject else "Configured")
     table = [(r.field, r.required or MISSING_VALUE, r.configured if r.configured is not None else "-",
@@ -138,7 +166,7 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
     if pub.ref:
         out(f"  (token issued for {pub.ref})")
     for note in pub.notes:
-        out(f"  note: {note}")
+        out(f"  note: {plain(note)}")
     if any(r.differs and r.field == "Environment name" for r in rows):
         out(f"  note: {MSG_ENV_NOTE}")
     if subject is None:
@@ -146,6 +174,11 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
     elif index:
         target = subject.for_index(index)
         out("  " + MSG_REGISTER.format(url=target.publishing_url, pending=target.pending_publisher_url))
+    else:
+        for name, label in INDEX_LABELS.items():
+            target = subject.for_index(name)
+            out("  " + MSG_REGISTER_EITHER.format(label=label, url=target.publishing_url,
+                                                   pending=target.pending_publisher_url))
 
 
 if __name__ == "__main__":  # python -m trustpub.commands.diagnose

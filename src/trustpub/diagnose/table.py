@@ -1,0 +1,14 @@
+"""The single diagnosis table: every case the tool recognises and the troubleshooting page shows.
+
+`MESSAGES` is the table's order on the page: the token exchange first, then the upload.
+"""
+
+from __future__ import annotations
+
+from trustpub.diagnose.model import Message
+from trustpub.diagnose.table_exchange import EXCHANGE
+from trustpub.diagnose.table_upload import UPLOAD_CASES
+
+MESSAGES: list[Message] = [*EXCHANGE, *UPLOAD_CASES]
+MESSAGES_BY_ID = {m.id: m for m in MESSAGES}
+assert len(MESSAGES_BY_ID) == len(MESSAGES), "duplicate diagnosis ids"
