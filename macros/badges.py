@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import logging
+import math
 import os
 import re
 import subprocess
@@ -397,29 +398,36 @@ COLOR_DATE = "#4c1"
 COLOR_MISSING = "#9f9f9f"
 
 
-def _text_width(text: str) -> int:
-    """Approximate width in px of 11px Verdana-like text (wide letters count more)."""
-    wide = sum(1 for ch in text if ch in "mwMW@%")
-    narrow = sum(1 for ch in text if ch in "il.,:;|!'1 ()[]")
-    return round(6.6 * len(text) + 3 * wide - 2.6 * narrow)
+BADGE_HEIGHT = 20
+TEXT_PADDING = 6  # px either side of a text, inside its half of the badge
 
 
 def render_badge(label: str, value: str, color: str = COLOR_OK, title: str | None = None) -> str:
-    """A self-contained shields-like SVG `label | value` (no external request)."""
-    lw, vw = _text_width(label) + 10, _text_width(value) + 10
+    """A self-contained shields-like SVG `label | value` (no external request).
+
+    Each half is as wide as its text (macros.badge_text) plus padding; `textLength` makes the text
+    exactly that wide in whatever font the reader's system draws it with, so it never runs over its box.
+    """
+    # Imported here: the fetch process runs this file as a script, without the macros package.
+    from macros.badge_text import FONT_FAMILY, FONT_SIZE, text_width
+
+    label_text, value_text = text_width(label), text_width(value)
+    lw = math.ceil(label_text) + 2 * TEXT_PADDING
+    vw = math.ceil(value_text) + 2 * TEXT_PADDING
     width = lw + vw
     esc = html.escape
     tooltip = esc(title if title is not None else f"{label}: {value}")
     return (
-        f'<svg class="tp-badge" xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" '
-        f'role="img" aria-label="{esc(label)}: {esc(value)}">'
+        f'<svg class="tp-badge" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{BADGE_HEIGHT}" '
+        f'viewBox="0 0 {width} {BADGE_HEIGHT}" role="img" aria-label="{esc(label)}: {esc(value)}">'
         f"<title>{tooltip}</title>"
-        f'<rect width="{lw}" height="20" rx="3" fill="{COLOR_LABEL}"/>'
-        f'<rect x="{lw}" width="{vw}" height="20" rx="3" fill="{color}"/>'
-        f'<rect x="{lw}" width="4" height="20" fill="{color}"/>'
-        f'<g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">'
-        f'<text x="{lw / 2:g}" y="14">{esc(label)}</text>'
-        f'<text x="{lw + vw / 2:g}" y="14">{esc(value)}</text>'
+        f'<rect width="{lw}" height="{BADGE_HEIGHT}" rx="3" fill="{COLOR_LABEL}"/>'
+        f'<rect x="{lw}" width="{vw}" height="{BADGE_HEIGHT}" rx="3" fill="{color}"/>'
+        f'<rect x="{lw}" width="4" height="{BADGE_HEIGHT}" fill="{color}"/>'
+        f'<g fill="#fff" text-anchor="middle" font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}">'
+        f'<text x="{lw / 2:g}" y="14" textLength="{label_text:.2f}" lengthAdjust="spacingAndGlyphs">{esc(label)}</text>'
+        f'<text x="{lw + vw / 2:g}" y="14" textLength="{value_text:.2f}" lengthAdjust="spacingAndGlyphs">'
+        f"{esc(value)}</text>"
         f"</g></svg>"
     )
 

@@ -66,12 +66,17 @@ def script_url(name: str, repo_url: str) -> str:
     try:
         return site.script_url(name, repo_url)
     except BadInput:  # not written yet: the agreement test reports scripts that docs link but nobody wrote
-        return f"{repo_url.rstrip('/')}/blob/main/scripts/{name}"
+        source = repo_url if isinstance(repo_url, site.ToolkitSource) else site.ToolkitSource(repo_url)
+        return f"{source.repo_url.rstrip('/')}/blob/{source.ref}/scripts/{name}"
 
 
-def fix_markdown(check: Check, subject: Subject, repo_url: str) -> str:
+def fix_markdown(check: Check, subject: Subject, repo_url) -> str:
     if check.fix_script:
-        return f"[`scripts/{check.fix_script}`]({script_url(check.fix_script, repo_url)})"
+        from trustpub.commands import BY_SCRIPT
+
+        command = BY_SCRIPT.get(check.fix_script)
+        link = f"[`scripts/{check.fix_script}`]({script_url(check.fix_script, repo_url)})"
+        return f"`trustpub {command.name}` ({link})" if command else link
     if check.doc and check.doc.startswith(("http://", "https://")):
         return f"[{check.doc.split('//', 1)[1].rstrip('/')}]({check.doc})"
     if check.doc:
@@ -108,10 +113,14 @@ def schema_block() -> str:
     return f'``` json title="{SCHEMA_PATH}"\n{text if text.endswith(chr(10)) else text + chr(10)}```'
 
 
-def render_checklist_markdown(subject: Subject, repo_url: str | None = None) -> str:
-    """The body of the checklist page: how to run it, what the statuses mean, every check, the JSON schema."""
+def render_checklist_markdown(subject: Subject, repo_url=None) -> str:
+    """The body of the checklist page: how to run it, what the statuses mean, every check, the JSON schema.
+
+    `repo_url` is the guide's own repository (a URL or a macros.site.ToolkitSource), where scripts/ is."""
+    from macros.ci import ci_section
+
     repo_url = repo_url or subject.repo_url
-    checklist = f"[`scripts/checklist.py`]({script_url('checklist.py', repo_url)})"
+    checklist = f"`trustpub check` ([`scripts/checklist.py`]({script_url('checklist.py', repo_url)}))"
     statuses = "\n".join(f"| `{s}` | {_cell(m)} |" for s, m in STATUS_MEANINGS)
     n_auto = sum(1 for c in CHECKS if not c.manual)
     n_manual = sum(1 for c in CHECKS if c.manual)
@@ -125,11 +134,15 @@ Without options it checks the current directory against the publisher configured
 ## Run it {{ #run }}
 
 ``` bash
-python scripts/checklist.py              # this repository, PyPI included
-python scripts/checklist.py --offline    # no network: PyPI items skip
-python scripts/checklist.py --repo ../mypkg --project mypkg
-python scripts/checklist.py --json > checklist.json
+trustpub check --repo .                  # this repository, PyPI included
+trustpub check --repo . --offline        # no network: PyPI items skip
+trustpub check --repo ../mypkg --project mypkg
+trustpub check --repo . --format json > checklist.json
+trustpub check --repo . --format sarif > checklist.sarif
 ```
+
+(Not installed? `uvx trustpub check --repo .` runs it without installing: see
+[Get the toolkit](scripts.md#get-the-toolkit).)
 
 Exit status: `0` when nothing fails (`warn`, `manual` and `skip` don't fail), `1` when a check fails, `2` for bad
 input or usage (not a git repository, no workflow, a workflow that is not valid YAML, an unreadable `.pypirc`, an
@@ -147,9 +160,10 @@ Colour is used only on a terminal, and never when `NO_COLOR` is set. Tokens foun
 Ids and slugs are stable: scripts and CI can select checks with `--only TP105` or `--only publish-environment`.
 
 {checks_table(subject, repo_url)}
+{ci_section(repo_url)}
 ## JSON output {{ #json }}
 
-`--json` prints one object in the `{SCHEMA_ID}` format: the subject checked, a summary with the count of each status
+`--format json` (or `--json`) prints one object in the `{SCHEMA_ID}` format: the subject checked, a summary with the count of each status
 and the exit status, and one entry per result with `id`, `slug`, `title`, `group`, `status`, `evidence` and `fix`
 (a script name, a `page.md#section` of this guide, or a URL). New fields may be added; a change in meaning gets a
 new schema name. The schema:
@@ -159,5 +173,13 @@ new schema name. The schema:
 
 
 def register(env, subject: Subject) -> None:
-    repo_url = env.conf.get("repo_url") or subject.repo_url
+    from macros.toolkit import toolkit_source
+
+    from mkdocs.exceptions import PluginError
+    from trustpub.errors import BadInput
+
+    try:
+        repo_url = toolkit_source(env.conf)
+    except BadInput as exc:
+        raise PluginError(str(exc)) from None
     env.macro(lambda: render_checklist_markdown(subject, repo_url), "checklist_markdown")

@@ -25,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from macros.badges import (BadgeBoard, BadgeCache, BadgeSettings, cache_root, default_cache_dir,
                            offline_requested)
 from macros import personal
+from macros.toolkit import ToolkitSource, install_section, toolkit_source
 from trustpub.config import Subject
 from trustpub.errors import BadInput
 
@@ -168,8 +169,8 @@ def run_script(name: str, args: list[str], *, input_text: str | None = None, roo
     if cached and cached.is_file():
         return ScriptRun(0, cached.read_text(encoding="utf-8"), "")
     try:
-        res = subprocess.run([sys.executable, f"{SCRIPTS_DIR}/{name}", *args], cwd=root, input=input_text,
-                             capture_output=True, text=True, timeout=timeout, env=_help_env())
+        res = subprocess.run(_command_line(name, args, root), cwd=root, input=input_text,
+                             capture_output=True, text=True, timeout=timeout, env=_help_env(root))
     except subprocess.TimeoutExpired:
         raise SiteError(MSG_HELP_FAILED.format(name=name, why=f"did not finish within {timeout:g}s")) from None
     if cached and res.returncode == 0:
@@ -183,6 +184,23 @@ def run_script(name: str, args: list[str], *, input_text: str | None = None, roo
     return ScriptRun(res.returncode, res.stdout, res.stderr)
 
 
+def installed_command(name: str) -> str | None:
+    """`trustpub fix-id-token` for scripts/fix_id_token.py: the form a reader runs after installing."""
+    from trustpub.commands import BY_SCRIPT
+
+    command = BY_SCRIPT.get(name)
+    return f"trustpub {command.name}" if command else None
+
+
+def _command_line(name: str, args: list[str], root: Path) -> list[str]:
+    """A toolkit command runs as `python -m trustpub SUB` from the checkout's src/ (so its usage line is
+    the installed `trustpub SUB`); any other script in scripts/ runs as a file."""
+    command = installed_command(name)
+    if command and (root / "src" / "trustpub" / "__main__.py").is_file():
+        return [sys.executable, "-m", "trustpub", command.split()[1], *args]
+    return [sys.executable, f"{SCRIPTS_DIR}/{name}", *args]
+
+
 def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT,
                      cache_dir: Path | None = None) -> str:
     """The script's real `--help` output, as the reader will see it."""
@@ -193,25 +211,31 @@ def script_help_text(name: str, root: Path = ROOT, timeout: float = HELP_TIMEOUT
     return res.stdout.rstrip() + "\n"
 
 
-def _help_env() -> dict[str, str]:
-    # A fixed width, so the help text is the same on every machine that builds the site.
-    return {**os.environ, **RUN_ENV}
+def _help_env(root: Path = ROOT) -> dict[str, str]:
+    # A fixed width, so the help text is the same on every machine that builds the site; the checkout's
+    # own trustpub first on the path, so the page shows this checkout's commands.
+    path = os.pathsep.join(p for p in (str(root / "src"), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, **RUN_ENV, "PYTHONPATH": path}
 
 
 def script_help(name: str, root: Path = ROOT, cache_dir: Path | None = None) -> str:
     text = script_help_text(name, root, cache_dir=cache_dir)
     fence = _fence_for(text)
-    return f'{fence} text title="python scripts/{name} --help"\n{text}{fence}'
+    title = installed_command(name) or f"python scripts/{name}"
+    return f'{fence} text title="{title} --help"\n{text}{fence}'
 
 
-def script_url(name: str, repo_url: str, root: Path = ROOT) -> str:
+def script_url(name: str, source: "ToolkitSource | str", root: Path = ROOT) -> str:
+    """The script in the guide's own repository, at the released tag when there is one."""
     _check_script(name, root)
-    return f"{repo_url.rstrip('/')}/blob/main/{SCRIPTS_DIR}/{name}"
+    if isinstance(source, str):
+        source = ToolkitSource(source)
+    return f"{source.repo_url.rstrip('/')}/blob/{source.ref}/{SCRIPTS_DIR}/{name}"
 
 
-def script_link(name: str, repo_url: str, root: Path = ROOT) -> str:
-    """Markdown link to the script in the repository, named by its file."""
-    return f"[`scripts/{name}`]({script_url(name, repo_url, root)})"
+def script_link(name: str, source: "ToolkitSource | str", root: Path = ROOT) -> str:
+    """Markdown link to the script in the guide's repository, named by its file."""
+    return f"[`scripts/{name}`]({script_url(name, source, root)})"
 
 
 def pages_url(subject: Subject) -> str:
@@ -276,7 +300,10 @@ def register(env, subject: Subject) -> None:
         settings = BadgeSettings.from_mapping(extra_tp.get("badges"), source=source)
     except BadInput as exc:  # one line naming the key, as for the rest of extra.tp
         raise PluginError(str(exc)) from None
-    repo_url = env.conf.get("repo_url") or subject.repo_url
+    try:
+        source = toolkit_source(env.conf)
+    except BadInput as exc:  # one line naming the setting, as for the rest of the configuration
+        raise PluginError(str(exc)) from None
     if not env.conf.get("site_url"):
         # Where docs.yml publishes the site. MkDocs needs it for the 404 page (served at any depth,
         # its links must carry the Pages sub-path) and the sitemap.
@@ -315,8 +342,9 @@ def register(env, subject: Subject) -> None:
             if path.startswith(".github/workflows/") else include_file(path, highlight, title=title, lang=lang),
         "line_number": lambda path, text: line_number(path, text),
         "script_help": cached_help,
-        "script_link": lambda name: script_link(name, repo_url),
-        "script_url": lambda name: script_url(name, repo_url),
+        "script_link": lambda name: script_link(name, source),
+        "script_url": lambda name: script_url(name, source),
+        "install_toolkit": lambda heading="##": install_section(heading),
         "pypi_badges": lambda: board.slot(subject, _page_dest(env)),
         "publisher_form_table": lambda index=None: publisher_table(personal.marked(subject), index),
         "checklist_command": lambda: personal.checklist_command(subject),

@@ -11,7 +11,7 @@ from macros.site import ROOT, SiteError, known_scripts, run_cache_dir, run_scrip
 from trustpub.diagnose import example_log, render_troubleshooting_markdown as render_cases
 
 RUN_TIMEOUT = 20.0  # seconds for one diagnose.py run at build time
-MSG_RUN_FAILED = "diagnose_example: `python scripts/diagnose.py` exited {code}: {why}"
+MSG_RUN_FAILED = "diagnose_example: `trustpub diagnose` exited {code}: {why}"
 
 
 def render_troubleshooting_markdown(subject, repo_url: str | None = None) -> str:
@@ -21,7 +21,10 @@ def render_troubleshooting_markdown(subject, repo_url: str | None = None) -> str
 
     def link(name: str) -> str:
         # A script another part of the project has not written yet is named, not linked to a 404.
-        return script_link(name, repo_url) if name in available else f"`scripts/{name}`"
+        from trustpub.commands import BY_SCRIPT
+
+        command = f"`trustpub {BY_SCRIPT[name].name}` " if name in BY_SCRIPT else ""
+        return f"{command}({script_link(name, repo_url)})" if name in available else f"`scripts/{name}`"
 
     return render_cases(marked(subject), link)
 
@@ -63,7 +66,15 @@ def _mark_output(output: str, subject) -> str:
 def register(env, subject) -> None:
     from mkdocs.exceptions import PluginError
 
-    repo_url = env.conf.get("repo_url") or subject.repo_url
+    from macros.toolkit import toolkit_source
+
+    from mkdocs.exceptions import PluginError
+    from trustpub.errors import BadInput
+
+    try:
+        repo_url = toolkit_source(env.conf)
+    except BadInput as exc:
+        raise PluginError(str(exc)) from None
 
     def guarded(func):
         def wrapper(*args, **kwargs):

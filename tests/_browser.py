@@ -19,6 +19,7 @@ CHROMIUM = os.environ.get("TP_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 NAV_TIMEOUT_MS = 45_000  # generous: CI machines run the whole suite in parallel
 # Material attaches the rendered mermaid SVG to a *closed* shadow root; open it so the
 # test can see the diagram (instrumentation only, the page's own code is unchanged).
@@ -101,13 +102,13 @@ class Visit:
 
 
 def visit(browser, url: str, *, color_scheme: str = "light", measure: bool = False,
-          warm_up: str | None = None) -> Visit:
+          warm_up: str | None = None, viewport: dict | None = None) -> Visit:
     """Open url in a fresh context (empty cache), wait until the network is idle, record everything.
 
     With warm_up, that URL is loaded first in the same context (filling the cache, as a
     reader arriving from another page) and only the second navigation is recorded.
     """
-    context = browser.new_context(viewport=VIEWPORT, color_scheme=color_scheme, service_workers="block")
+    context = browser.new_context(viewport=viewport or VIEWPORT, color_scheme=color_scheme, service_workers="block")
     context.add_init_script(OPEN_SHADOW_ROOTS)
     page = context.new_page()
     page.set_default_timeout(NAV_TIMEOUT_MS)

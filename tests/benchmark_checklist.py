@@ -2,10 +2,10 @@
 
 Not a test module (pytest does not collect it). Run it from the repository root:
 
-    .venv/bin/python tests/benchmark_checklist.py [--repo PATH] [--runs N]
+    .venv/bin/python tests/benchmark_checklist.py [--repo PATH | --workflows 40] [--runs N]
 
-The checklist's budget (issue 3): offline on a repository with a few workflows, under
-0.5 s and no more than 3x zizmor's time. Both commands are started the same way (a
+The checklist's budget (issues 3 and 14): offline on a repository with 40 workflows (generated
+from the publishing fixtures unless --repo is given), under 0.5 s and no more than 3x zizmor's time. Both commands are started the same way (a
 fresh process each run, alternating, after one warm-up run of each that also lets
 Python write its bytecode cache), and the medians are compared. CPU time (user + system,
 including what each command waited for: the checklist's CPU includes the zizmor it runs)
@@ -95,12 +95,37 @@ def print_report(result: dict) -> None:
           f"{'met' if result['within_limits'] else 'NOT met'})")
 
 
+def generated_repo(folder: Path, count: int) -> Path:
+    """A git repository with `count` workflows (issue 14's budget: 40), cycled from the publishing fixtures
+    (uploads with every tool, reusable workflows, conditions, a broken file), one per file."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from publishing_fixtures import FIXTURES, PYPROJECT
+
+    texts = [text for fx in FIXTURES for rel, text in fx.files.items() if rel.startswith(".github/workflows/")]
+    wf = folder / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text(PYPROJECT)
+    for i in range(count):
+        (wf / f"w{i:02d}.yml").write_text(texts[i % len(texts)].replace("./.github/workflows/publish-pypi.yml",
+                                                                      f"./.github/workflows/w{(i + 1) % count:02d}.yml"))
+    git = ["git", "-C", str(folder), "-c", "user.name=b", "-c", "user.email=b@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "remote", "add", "origin", "https://github.com/acme/widget.git"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "bench"], check=True)
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repo", type=Path, default=ROOT)
+    parser.add_argument("--repo", type=Path, default=None)
+    parser.add_argument("--workflows", type=int, default=40,
+                        help="without --repo: benchmark a generated repository with this many workflows")
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args(argv)
-    result = benchmark_checklist(args.repo, args.runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = args.repo or generated_repo(Path(tmp) / "repo", args.workflows)
+        result = benchmark_checklist(repo, args.runs)
     print_report(result)
     return 0 if result["within_limits"] else 1
 

@@ -115,6 +115,10 @@ works("diagnose.py", "not-git", None, (0, 1), "a log can be diagnosed anywhere; 
 works("diagnose.py", "no-such-dir", None, (0, 1), "a log can be diagnosed anywhere; --repo only adds a comparison")
 works("scrub_pypirc.py", "empty", "pypirc", (0,), "an empty .pypirc holds no token: nothing to do")
 works("checklist.py", "empty", "pypirc", (0, 1), "an empty .pypirc holds no token: the item passes")
+for _case in ("empty", "binary", "not-utf8", "unparseable"):
+    # Issue 14: a workflow file among the repository's is not input the user named; it is a finding.
+    works("checklist.py", _case, "workflow", (1,),
+          "a broken workflow is a finding (TP100 fails naming the file and line); the rest is still judged")
 works("release.py", "missing", "changelog", (0, 1), "no CHANGELOG.md: the release goes on without one",
       may_change=True)
 works("release.py", "empty", "changelog", (0, 1), "an empty CHANGELOG.md has nothing to move", may_change=True)

@@ -64,9 +64,13 @@ def test_table_on_a_good_repository(good_repo, tmp_path):
     res = run("--repo", str(good_repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr
     out = res.stdout
-    assert out.startswith("Trusted Publishing checklist for widget on PyPI (acme/widget, release.yml, environment pypi)")
+    # How the repository publishes comes first, one line per upload path.
+    assert out.startswith("How this repository publishes\n  .github/workflows/release.yml:publish:")
+    assert "pypa-action -> PyPI, trusted, environment pypi, on tag push" in out
+    assert "\nTrusted Publishing checklist for widget on PyPI (acme/widget, release.yml, environment pypi)\n" in out
+    assert "  workflow: release.yml (from the workflow that uploads (.github/workflows/release.yml:" in out
     assert "offline: PyPI was not asked" in out
-    assert "  PASS    TP105  Publishing job can mint the OIDC token" in out
+    assert "  PASS    TP105  Each trusted upload can mint the OIDC token" in out
     assert "  MANUAL  TP901" in out and "see the guide: docs/tokens.md#" in out
     assert "\x1b[" not in out  # not a terminal: no colour
     assert out.rstrip().endswith("-> exit 0")
@@ -77,22 +81,33 @@ def test_failing_repository_exits_1_and_names_the_fix(make_repo, tmp_path):
                             ".github/workflows/release.yml": SEED})
     res = run("--repo", str(repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
     assert res.returncode == 1, res.stderr
-    assert re.search(r"^  FAIL +TP106 +OIDC permission only where it publishes$", res.stdout, re.M)
-    assert f"fix: trustpub fix-id-token --repo {repo.path}" in res.stdout  # the installed command, pasteable anywhere
+    assert re.search(r"^  FAIL +TP107 +Build and publish are separate jobs$", res.stdout, re.M)
+    assert f"fix: trustpub harden-workflow --repo {repo.path}" in res.stdout  # the installed command, pasteable anywhere
+    assert f"fix: trustpub fix-id-token --repo {repo.path}" in res.stdout  # TP106 warns: workflow-level id-token
     data = json.loads(run("--repo", str(repo.path), "--offline", "--json", *SUBJECT_ARGS, home=tmp_path).stdout)
     jsonschema.validate(data, SCHEMA)
     assert data["summary"]["exit_code"] == 1
     failing = {c["slug"] for c in data["checks"] if c["status"] == "fail"}
-    assert {"id-token-not-elsewhere", "separate-build-publish", "publish-environment", "zizmor/unpinned-uses"} <= failing
+    assert {"separate-build-publish", "zizmor/unpinned-uses"} <= failing
+    # No environment was registered (no option, no [tool.trustpub]): a missing one warns, never fails.
+    assert next(c for c in data["checks"] if c["slug"] == "publish-environment")["status"] == "warn"
+    [upload] = data["publishing"]
+    assert (upload["workflow"], upload["job"], upload["tool"], upload["index"], upload["auth"],
+            upload["environment"]) == (".github/workflows/release.yml", "pypi-publish", "pypa-action", "pypi",
+                                       "trusted", None)
 
 
 def test_json_schema_is_a_valid_draft_2020_12_schema():
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
-    assert SCHEMA["properties"]["schema"]["const"] == "tp-checklist/1"
+    assert SCHEMA["properties"]["schema"]["const"] == "tp-checklist/2"
 
 
 def test_json_schema_rejects_what_it_should():
-    good = {"schema": "tp-checklist/1", "repo": "/r", "offline": True,
+    upload = {"workflow": ".github/workflows/release.yml", "job": "publish", "line": 30, "tool": "uv",
+              "index": "pypi", "auth": "trusted", "environment": "release", "register": "release.yml",
+              "callers": [], "triggers": [{"event": "push", "workflow": ".github/workflows/release.yml", "line": 3,
+                                           "tags": ["v*"], "tags_ignore": [], "branches": [], "types": []}]}
+    good = {"schema": "tp-checklist/2", "repo": "/r", "offline": True, "publishing": [upload],
             "subject": {"project": "p", "owner": "o", "repository": "r", "workflow": "release.yml",
                         "environment": "pypi", "testpypi_workflow": "testpypi.yml",
                         "testpypi_environment": "testpypi", "index": "pypi",
@@ -101,7 +116,10 @@ def test_json_schema_rejects_what_it_should():
             "checks": [{"id": "TP101", "slug": "workflow-tracked", "title": "t", "group": "workflow",
                         "status": "pass", "evidence": "e", "fix": "workflow.md"}]}
     jsonschema.validate(good, SCHEMA)
-    for bad in ({**good, "schema": "tp-checklist/2"},
+    for bad in ({**good, "schema": "tp-checklist/1"},
+                {k: v for k, v in good.items() if k != "publishing"},
+                {**good, "publishing": [{**upload, "tool": "setup.py"}]},
+                {**good, "publishing": [{**upload, "auth": "password"}]},
                 {**good, "checks": [{**good["checks"][0], "status": "error"}]},
                 {**good, "checks": [{**good["checks"][0], "evidence": "two\nlines"}]},
                 {**good, "checks": [{**good["checks"][0], "fix": "rm -rf /"}]}):
@@ -174,8 +192,12 @@ def test_no_workflow(make_repo, tmp_path):
 
 def test_unparseable_workflow(good_repo, tmp_path):
     good_repo.write(".github/workflows/broken.yml", "on: [push\njobs: {}\n")
-    line = one_line_error(run("--repo", str(good_repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path))
-    assert ".github/workflows/broken.yml" in line and "not valid YAML" in line
+    # A broken file among many is a finding about that file; every other workflow is still judged.
+    res = run("--repo", str(good_repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    assert re.search(r"^  FAIL +TP100 ", res.stdout, re.M)
+    assert re.search(r"\.github/workflows/broken\.yml:\d+: not valid YAML", res.stdout)
+    assert re.search(r"^  PASS +TP105 ", res.stdout, re.M)
 
 
 @pytest.mark.parametrize("kind", ["missing", "directory", "binary", "not-ini"])

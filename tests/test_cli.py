@@ -49,7 +49,9 @@ def test_subject_detected_from_pyproject_remote_and_publishing_workflow(make_rep
     s = resolved.subject
     assert (s.project, s.owner, s.repository, s.workflow, s.environment) == (
         "widget-lib", "acme", "widget", "publish.yml", "pypi")
-    assert resolved.sources["environment"] == "default"
+    # Facts, not defaults: the workflow comes from the upload step; no environment is declared, so it is assumed.
+    assert resolved.sources["workflow"].startswith("the workflow that uploads (.github/workflows/publish.yml:")
+    assert resolved.sources["environment"] == "assumption"
 
 
 def test_options_override_detection(make_repo):

@@ -259,6 +259,12 @@ def test_cli_compares_with_the_repository(make_repo, tmp_path):
     assert "publish-to-pypi.yml" in wf and "differs" in wf
     owner = next(line for line in lines if line.strip().startswith("Owner"))
     assert "differs" not in owner and owner.count("octo-org") == 2
+    # Where the values come from is its own line, not the header, so the marker column stays narrow.
+    source = next(line for line in lines if line.strip().startswith("Configured values from: "))
+    assert "--environment" in source and "--workflow" in source
+    header = next(line for line in lines if line.strip().startswith("Field"))
+    assert header.split() == ["Field", "PyPI", "must", "have", "Configured"]
+    assert wf.index("<- differs") <= len(header) + 4
     assert "TestPyPI" in res.stdout and "https://test.pypi.org/manage/project/widget/settings/publishing/" in res.stdout
 
 

@@ -45,7 +45,7 @@ def test_old_sha_pin_is_repinned_as_a_sha(make_repo):
     text = seed_text().replace("pypa/gh-action-pypi-publish@release/v1", old)
     repo = make_repo(files={WF: text, "pyproject.toml": PYPROJECT})
     _, after = assert_fixer_contract(repo.path, SCRIPT, ["publish-action-ref"])
-    assert b"uses: pypa/gh-action-pypi-publish@ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e # v1.13.0\n" in after
+    assert b"uses: pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2\n" in after
 
 
 def test_known_sha_pin_without_comment_gets_its_version_comment(make_repo):

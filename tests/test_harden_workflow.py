@@ -37,13 +37,13 @@ def test_seed_is_split_keeping_the_users_lines(hardened_seed):
     assert "        uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n" \
            "        with:\n          persist-credentials: false\n" in build
     assert "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0\n" in build
-    assert "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\n" in build
+    assert "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0\n" in build
     assert ("    name: Publish to PyPI\n    needs: build\n    runs-on: ubuntu-latest\n"
             "    environment:\n      name: pypi\n    permissions:\n"
             "      id-token: write  # Required for PyPI Trusted Publishing\n") in publish
-    assert "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\n" in publish
+    assert "actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1\n" in publish
     assert ("      - name: Publish to PyPI\n        uses: pypa/gh-action-pypi-publish@"
-            "ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e # v1.13.0\n"
+            "dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2\n"
             "        # No secrets needed with Trusted Publishing!\n") in publish
     # The user's steps keep their order, in the build job.
     order = [build.index("- name: " + n) for n in ("Checkout code", "Set up Python", "Install build dependencies",

@@ -50,7 +50,7 @@ def test_the_schema_block_is_the_schema_file_and_valid_json():
     fences = [t for t in tokens if t.type == "fence"]
     schema = [t for t in fences if t.info.strip().startswith("json")]
     assert len(schema) == 1
-    assert json.loads(schema[0].content)["properties"]["schema"]["const"] == "tp-checklist/1"
+    assert json.loads(schema[0].content)["properties"]["schema"]["const"] == "tp-checklist/2"
     assert any(t.info.strip().startswith("bash") and "--offline" in t.content for t in fences)
 
 

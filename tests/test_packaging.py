@@ -80,3 +80,46 @@ def test_sdist_holds_what_the_site_and_the_tests_need(dist):
     for path in ("pyproject.toml", "mkdocs.yml", "README.md", ".github/workflows/release.yml", "docs/index.md",
                  "macros/site.py", "package.json", "scripts/checklist.py", "src/trustpub/checks/workflow.py", "tests/conftest.py"):
         assert path in names, path
+
+
+def _wheel_metadata_version(wheel: Path) -> str:
+    with zipfile.ZipFile(wheel) as zf:
+        [meta] = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        header = zf.read(meta).decode().split("\n\n", 1)[0]
+    return next(line.split(":", 1)[1].strip() for line in header.splitlines() if line.startswith("Metadata-Version:"))
+
+
+def test_the_twine_the_pinned_publish_action_bundles_accepts_the_files(dist):
+    """release.yml uploads through gh-action-pypi-publish, which checks the files with the twine it bundles:
+    the files this project builds must pass THAT twine (recorded beside the pin), not only the newest one."""
+    from importlib.metadata import version
+
+    from trustpub.pins import PINS, PUBLISH_ACTION_TWINE, PUBLISH_ACTION_TWINE_SOURCE
+
+    publish = PINS["pypa/gh-action-pypi-publish"][0]
+    release = (ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    assert f"{publish.uses} {publish.comment}" in release, "release.yml does not use the newest confirmed pin"
+    assert publish.sha in PUBLISH_ACTION_TWINE_SOURCE and f"twine=={PUBLISH_ACTION_TWINE}" in PUBLISH_ACTION_TWINE_SOURCE
+    # The build job's own check runs the same twine as the upload step.
+    assert f'"twine=={PUBLISH_ACTION_TWINE}"' in release
+    assert version("twine") == PUBLISH_ACTION_TWINE, (
+        f"the test dependencies must hold twine {PUBLISH_ACTION_TWINE} (pyproject.toml [test]), "
+        f"the one {publish.comment} bundles; found {version('twine')}")
+    res = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, sorted(dist.iterdir()))],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert res.stdout.count("PASSED") == 2, res.stdout
+
+
+def test_the_metadata_version_built_is_one_the_checklist_judges(dist):
+    """TP114 knows which publish action reads what this build writes: the wheel's Metadata-Version is in
+    its table (or older than everything in it)."""
+    from packaging.version import Version
+
+    from trustpub.checks.publish_twine import READERS
+
+    [wheel] = dist.glob("*.whl")
+    written = _wheel_metadata_version(wheel)
+    newest_known = max(READERS, key=Version)
+    assert Version(written) <= Version(newest_known), (
+        f"hatchling wrote Metadata-Version {written}, newer than any the checklist knows a reader of")

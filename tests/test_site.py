@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from local_pypi import BlackHole, MockPyPI, project_json
+from trustpub.commands import BY_SCRIPT
 from macros.site import (ROOT, SiteError, include_file, known_scripts, line_number, publisher_table, script_help,
                          script_help_text, script_link)
 from trustpub.config import Subject
@@ -231,7 +232,9 @@ def test_every_script_is_linked_and_its_help_shown(offline_build):
     pages = {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
     listing = pages[site / "scripts" / "index.html"]
     for name in scripts:
-        assert f"/blob/main/scripts/{name}" in listing and f"python scripts/{name} --help" in listing
+        command = BY_SCRIPT[name].name
+        assert f"/blob/main/scripts/{name}" in listing and f"trustpub {command} --help" in listing
+        assert f"usage: trustpub {command}" in listing
         elsewhere = [p for p, text in pages.items() if p.parent.name != "scripts" and f"scripts/{name}" in text]
         assert elsewhere, f"{name} is linked only from the scripts page"
 

@@ -108,7 +108,7 @@ def workflows(draw) -> tuple[str, list[str]]:
                                      "      url: https://pypi.org/p/widget\n", "    environment: release\n"]))
     ref = draw(st.sampled_from(["release/v1", "v1.8.10", "v1.12.4", "master", "unstable/v1",
                                 "76f52bc884231f62b9a034ebfe128415bbaabdfc",
-                                "ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e # v1.13.0"]))
+                                "dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2"]))
     inputs = draw(st.sampled_from(["", "        with:\n          attestations: false\n",
                                    "        with:\n          skip-existing: true\n          attestations: 'false'\n",
                                    "        with: {print-hash: true}\n",

@@ -107,6 +107,8 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(name):
     uses = re.findall(r"uses:\s*(\S+)(.*)", text)
     assert uses
     for ref, rest in uses:
+        if ref == "./":  # this repository's own action, at the commit the workflow runs (checklist.yml)
+            continue
         assert PINNED.match(ref), f"{name}: {ref} is not pinned to a full commit SHA"
         assert re.match(r"\s*# v\d+\.\d+\.\d+\s*$", rest), f"{name}: {ref} has no `# vX.Y.Z` comment"
 

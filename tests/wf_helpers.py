@@ -53,7 +53,7 @@ def assert_fixer_contract(repo: Path, script: str, slugs: list[str], rel: str = 
     """
     before = file_bytes(repo, rel)
     for slug in slugs:
-        assert status(repo, slug, subject) == "fail", slug
+        assert status(repo, slug, subject) in ("fail", "warn"), slug  # warn: workflow-level id-token reaching only jobs that need it
 
     dry = run_script(script, repo, "--dry-run")
     assert dry.returncode == 0, dry.stderr

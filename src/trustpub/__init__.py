@@ -10,3 +10,35 @@ try:
     __version__ = _metadata.version("trustpub")
 except _metadata.PackageNotFoundError:  # run from a checkout that was never installed
     __version__ = "0+unknown"
+
+
+def _refuse_library_module_as_main() -> None:
+    """`python -m trustpub.<library module>` would import it and exit 0 silently: say how to run the toolkit.
+
+    runpy imports the parent packages (this one first) before it runs the module, with sys.argv[0]
+    set to "-m"; sys.orig_argv holds the module name asked for. The runnable modules are
+    `trustpub` itself, `trustpub.__main__` and the commands (`trustpub.commands.<command>`)."""
+    import sys
+
+    if sys.argv[:1] != ["-m"]:
+        return
+    argv = list(getattr(sys, "orig_argv", []))
+    name = next((argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "-m"), None)
+    if name is None or not name.startswith("trustpub.") or name == "trustpub.__main__":
+        return
+    from pathlib import Path
+
+    where = Path(__file__).resolve().parent.joinpath(*name.split(".")[1:])
+    if not (where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()):
+        return  # no such module: Python's own "No module named ..." says it
+    from trustpub.commands import COMMANDS
+
+    runnable = {f"trustpub.commands.{c.module}" for c in COMMANDS}
+    if name not in runnable:
+        sys.stderr.write(MSG_LIBRARY_MODULE.format(module=name))
+        raise SystemExit(2)
+
+
+MSG_LIBRARY_MODULE = ("{module} is part of the toolkit's library, not a command: "
+                      "run `trustpub --help` (or `python -m trustpub --help`) for the commands\n")
+_refuse_library_module_as_main()

@@ -362,6 +362,13 @@ class Repo:
         return parse_github_remote(url) if url else None
 
     def is_tracked(self, relpath: str) -> bool:
+        if relpath.startswith(WORKFLOWS_DIR + "/"):  # one `git ls-files` for every workflow file
+            if "tracked-workflows" not in self._cache:
+                res = self.git("ls-files", "-z", "--", WORKFLOWS_DIR, check=False)
+                self._cache["tracked-workflows"] = set(res.stdout.split("\0")) if res.returncode == 0 else None
+            tracked = self._cache["tracked-workflows"]
+            if tracked is not None:
+                return relpath in tracked
         return self.git("ls-files", "--error-unmatch", "--", relpath, check=False).returncode == 0
 
     def is_dirty(self) -> bool:
@@ -456,6 +463,24 @@ class Repo:
             found.append(self._cache[key])
         return found
 
+    def workflows_lenient(self) -> tuple[list[Workflow], list[tuple[str, int, str]]]:
+        """The workflows for reading, and (relpath, line, problem) for each file that cannot be read:
+        one broken file among many is a finding about that file, not the end of the run."""
+        if "wf-lenient" not in self._cache:
+            good, broken = [], []
+            for p in self.workflow_paths():
+                key = ("wf-read", p)
+                rel = p.relative_to(self.root).as_posix()
+                if key not in self._cache:
+                    try:
+                        self._cache[key] = load_workflow_for_reading(read_text(p, rel), p, rel)
+                    except BadInput as exc:
+                        broken.append(_broken(rel, str(exc)))
+                        continue
+                good.append(self._cache[key])
+            self._cache["wf-lenient"] = (good, broken)
+        return self._cache["wf-lenient"]
+
     def _load(self, p: Path) -> Workflow:
         key = ("wf", p)
         if key not in self._cache:
@@ -465,6 +490,12 @@ class Repo:
 
     def invalidate(self) -> None:
         self._cache.clear()
+
+
+def _broken(relpath: str, message: str) -> tuple[str, int, str]:
+    """(relpath, line, problem) from a one-line `relpath:LINE: problem` message."""
+    m = re.match(re.escape(relpath) + r"(?::(\d+))?: (.*)$", message)
+    return (relpath, int(m.group(1) or 0), m.group(2)) if m else (relpath, 0, message)
 
 
 def _git_env() -> dict[str, str]:

@@ -31,7 +31,10 @@ def workflows_for_tag(repo: Repo, tag: str) -> list[TagWorkflow]:
     for wf in repo.workflows:
         trigger = tag_trigger(wf)
         if trigger is not None and trigger.matches(tag):
-            found.append(TagWorkflow(wf.filename, tuple(sorted({s.target_index for s in wf.publish_steps}))))
+            from trustpub.wfedit import file_model  # every upload tool, not only the pypa action
+
+            indexes = {u.index for u in file_model(wf).uploads if u.index in ("pypi", "testpypi")}
+            found.append(TagWorkflow(wf.filename, tuple(sorted(indexes))))
     return found
 
 

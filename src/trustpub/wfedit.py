@@ -343,6 +343,9 @@ class WorkflowEdit:
     relpath: str
     old: str                      # exactly as on disk
     backup: bool
+    # Jobs of this workflow whose work needs id-token: write, from the repository's publishing model
+    # (set by `run_fixer`, which sees the callers of reusable workflows too); None: read this file alone.
+    id_token_jobs: set[str] | None = None
     workflow: Workflow = field(init=False)
     indent: Indent = field(init=False)
     newline: str = field(init=False)
@@ -402,8 +405,22 @@ def workflow_name(name: str) -> str:
     return Path(name).name
 
 
+def file_model(wf: Workflow):
+    """The publishing model of one workflow file on its own (scripts looked up from its repository)."""
+    from trustpub.publishing import read_workflows
+
+    root = Path(str(wf.path)[: -len(wf.relpath)] or ".") if str(wf.path).endswith(wf.relpath) else wf.path.parent
+    return read_workflows(root, [wf])
+
+
+def has_upload(wf: Workflow) -> bool:
+    """Does this workflow hold an upload step (any tool), or call a reusable workflow of this repository?"""
+    model = file_model(wf)
+    return bool(model.uploads) or any(c.local for c in model.calls)
+
+
 def target_workflows(repo: Repo, name: str | None,
-                     wanted: Callable[[Workflow], bool] = lambda wf: bool(wf.publish_steps)) -> list[Workflow]:
+                     wanted: Callable[[Workflow], bool] = has_upload) -> list[Workflow]:
     """The workflow named by --workflow, else every workflow that publishes."""
     if name:
         wf = repo.workflow(workflow_name(name))
@@ -504,21 +521,29 @@ MSG_JOB_WRITE_ALL = ("job {job}: permissions: write-all also grants id-token: wr
 def limit_id_token(we: WorkflowEdit) -> list[str]:
     """id-token: write on each publishing job, nowhere else; returns what could not be fixed."""
     wf, data = we.workflow, we.data
-    publishing = set(wf.publishing_jobs)
+    model = file_model(wf)
+    # Grant where a trusted upload runs (or a caller starts one); never take it from a job that needs it.
+    needed = we.id_token_jobs if we.id_token_jobs is not None else model.jobs_needing_id_token(wf.relpath)
+    publishing = {u.job for u in model.uploads if u.trusted} | (needed - {o.job for o in model.oidc_uses})
+    keep = needed | publishing
     problems: list[str] = []
     top = data.get("permissions")
     # The comment that explained the workflow-level grant moves with it.
     comment = eol_comment(top, ID_TOKEN) if isinstance(top, dict) and ID_TOKEN in top else ""
     # Job-level grants first: a job without permissions copies the workflow-level ones.
-    for job_id in sorted(publishing):
+    for job_id in sorted(j for j in publishing if j in wf.jobs):
         problem = grant_id_token(data, wf.jobs[job_id], comment)
         if problem:
             problems.append(f"job {job_id}: {problem}")
     if data.get("permissions") == "write-all":
         problems.append(MSG_WORKFLOW_WRITE_ALL)
     drop_permission(data, ID_TOKEN)
+    for job_id in sorted(keep - publishing):
+        job = wf.jobs.get(job_id)
+        if job is not None and "permissions" not in job and isinstance(top, dict) and top.get(ID_TOKEN) == "write":
+            grant_id_token(data, job, comment)  # an attestation job that inherited it keeps it, on its own
     for job_id, job in wf.jobs.items():
-        if job_id in publishing:
+        if job_id in keep:
             continue
         if job.get("permissions") == "write-all":
             problems.append(MSG_JOB_WRITE_ALL.format(job=job_id))
@@ -548,11 +573,15 @@ def run_fixer(args: Any, fix: Fix, what: str,
     from trustpub.edit import apply_edits
 
     repo = Repo.open(args.repo)
-    targets = target_workflows(repo, getattr(args, "workflow", None), wanted or (lambda wf: bool(wf.publish_steps)))
+    targets = target_workflows(repo, getattr(args, "workflow", None), wanted or has_upload)
+    from trustpub.publishing import read_repo
+
+    model = read_repo(repo)  # the whole repository: callers of reusable workflows grant their id-token
     edits: list[Edit] = []
     problems: list[str] = []
     for wf in targets:
         we = WorkflowEdit.open(repo, wf.relpath)
+        we.id_token_jobs = model.jobs_needing_id_token(wf.relpath)
         problems += [f"{wf.relpath}: {p}" for p in fix(we, args)]
         edits.append(we.edit())
     code = apply_edits(edits, yes=args.yes, dry_run=args.dry_run, what=what)

@@ -14,6 +14,11 @@
   var src = new URL("mermaid.min.js", self.src).href;
   var settings = null;
   var loading = null;
+  // Material colours the sequence arrowheads through `#arrowhead`, an id mermaid 11 no longer uses
+  // (it names them `<diagram id>-arrowhead`): without this they stay mermaid's dark grey, unseen on
+  // the dark palette. Added to Material's own theme CSS, drawn in the message line's colour.
+  var ARROWHEADS = '[id$="-arrowhead"] path, [id$="-filled-head"] path' +
+    "{fill:var(--md-mermaid-sequence-message-line-color)!important;stroke:none}";
 
   function load() {
     if (!loading) {
@@ -29,7 +34,9 @@
   }
 
   globalThis.mermaid = {
-    initialize: function (config) { settings = config; },
+    initialize: function (config) {
+      settings = Object.assign({}, config, { themeCSS: ((config && config.themeCSS) || "") + ARROWHEADS });
+    },
     render: function (id, text) {
       return load().then(function (real) {
         real.initialize(settings || {});

@@ -30,6 +30,7 @@ from trustpub.checks.tagfilter import (  # noqa: F401
     first_overlap,
 )
 from trustpub.checks import workflow  # noqa: F401  (registers its checks)
+from trustpub.checks import publish_twine  # noqa: F401  (TP114, after the workflow group's own)
 from trustpub.checks import multi  # noqa: F401  (registers its checks)
 from trustpub.checks import zizmor_audits  # noqa: F401  (registers its checks)
 from trustpub.checks import identity  # noqa: F401  (registers its checks)

@@ -11,12 +11,13 @@ from typing import Any, Callable, Iterable, Mapping
 from trustpub.config import Subject
 from trustpub.errors import BadInput
 from trustpub.repo import Repo, Workflow
+from trustpub.publishing.model import PublishingModel, Upload
 from trustpub import zizmor
 from trustpub.secrets import redact_text
 
 
 STATUSES = ("pass", "fail", "warn", "manual", "skip")
-SCHEMA_ID = "tp-checklist/1"
+SCHEMA_ID = "tp-checklist/2"
 
 # Groups, in the order the checklist shows them; the hundreds digit of the id.
 GROUPS = {
@@ -177,11 +178,20 @@ class PublishJob:
         return f"job {self.job_id!r} ({'TestPyPI' if self.index == 'testpypi' else 'PyPI'})"
 
 
+# Where a subject value came from when a person said it (an option, their [tool.trustpub] table, the
+# site's extra.tp): only these are compared with the repository; detected values and assumptions never fail.
+REGISTERED_SOURCES = ("--", "pyproject.toml [tool.trustpub]", "mkdocs.yml extra.tp")
+
+
 class Context:
     def __init__(self, repo: Repo, subject: Subject, *, offline: bool, pypirc: str | os.PathLike | None,
-                 env: Mapping[str, str], transport: Any, budget: float | None = None) -> None:
+                 env: Mapping[str, str], transport: Any, budget: float | None = None,
+                 sources: Mapping[str, str] | None = None, strict: bool = False) -> None:
         self.repo = repo
         self.subject = subject
+        # None: a caller built the Subject on purpose (the API), so every value counts as registered.
+        self.sources = dict(sources) if sources is not None else None
+        self.strict = strict
         self.offline = offline
         self.pypirc = Path(pypirc).expanduser() if pypirc else None
         self.env = env
@@ -195,11 +205,34 @@ class Context:
             self._cache[key] = compute()
         return self._cache[key]
 
+    def registered(self, key: str) -> str | None:
+        """The subject's value for `key` when a person registered it (option, [tool.trustpub], extra.tp)."""
+        value = getattr(self.subject, key)
+        if self.sources is None:
+            return value
+        source = self.sources.get(key, "")
+        return value if source.startswith(REGISTERED_SOURCES) else None
+
     # -- workflows -------------------------------------------------------
     @property
     def workflows(self) -> list[Workflow]:
         # No workflow at all is bad input for the checklist command; here TP101 fails and the rest skip.
-        return self.cached("workflows", lambda: self.repo.workflows_for_reading)
+        # A file that cannot be read is left out here and reported by TP100 (see `model.broken`).
+        return self.cached("workflows", lambda: self.repo.workflows_lenient()[0])
+
+    @property
+    def model(self) -> PublishingModel:
+        """The publishing model, read once per run (see trustpub.publishing)."""
+        from trustpub.publishing import read_repo
+
+        return self.cached("model", lambda: read_repo(self.repo))
+
+    @property
+    def uploads(self) -> list[Upload]:
+        return self.model.uploads
+
+    def workflow_at(self, relpath: str) -> Workflow | None:
+        return next((w for w in self.workflows if w.relpath == relpath), None)
 
     @property
     def configured(self) -> Workflow | None:
@@ -225,11 +258,18 @@ class Context:
 
     @property
     def pypi_workflow(self) -> Workflow | None:
-        """The workflow that publishes to PyPI: the configured one, else the only one that does."""
-        pypi = [w for w in self.publishing if any(s.target_index == "pypi" for s in w.publish_steps)]
-        if self.configured in pypi:
-            return self.configured
-        return pypi[0] if len(pypi) == 1 else None
+        """The workflow whose `on:` starts the PyPI upload (the caller's for a reusable workflow): the one
+        the registered workflow names, else the only one."""
+        starts: list[str] = []
+        registered = self.registered("workflow")
+        for u in self.model.for_index("pypi"):
+            if registered and u.register != registered:
+                continue
+            starts += [t.workflow for t in u.triggers] or [u.workflow]
+        starts = list(dict.fromkeys(starts))
+        if len(starts) != 1:
+            return None
+        return self.workflow_at(starts[0])
 
     # -- zizmor ----------------------------------------------------------
     def start_zizmor(self) -> None:
@@ -321,11 +361,19 @@ def _on_where(wf: Workflow, event: str | None = None) -> str:
     return wf.where(wf.data, _on_key(wf))
 
 
+MSG_NO_UPLOAD = "no workflow step uploads to PyPI or TestPyPI (see TP102)"
+
+
 def _no_publish(ctx: Context) -> Outcome | None:
-    """A skip when no workflow publishes (TP102 fails for that)."""
-    if not ctx.publish_jobs:
-        return skipped("no workflow has a step using pypa/gh-action-pypi-publish (see TP102)")
+    """A skip when nothing uploads to PyPI or TestPyPI (TP102 reports that)."""
+    if not ctx.model.for_index("pypi", "testpypi", "unknown"):
+        return skipped(MSG_NO_UPLOAD)
     return None
+
+
+def _pypi_uploads(ctx: Context) -> list[Upload]:
+    """The uploads Trusted Publishing is about: to PyPI, TestPyPI, or an index given by an expression."""
+    return ctx.model.for_index("pypi", "testpypi", "unknown")
 
 
 def _join(items: list[str], limit: int = 3) -> str:
@@ -333,7 +381,12 @@ def _join(items: list[str], limit: int = 3) -> str:
     return shown + (f"; and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _expected_environment(ctx: Context, pj: PublishJob) -> str:
-    return ctx.subject.testpypi_environment if pj.index == "testpypi" else ctx.subject.environment
+def _registered_environment(ctx: Context, index: str) -> str | None:
+    """The environment registered on the index's publisher, when a person said which."""
+    return ctx.registered("testpypi_environment" if index == "testpypi" else "environment")
+
+
+def _registered_workflow(ctx: Context, index: str) -> str | None:
+    return ctx.registered("testpypi_workflow" if index == "testpypi" else "workflow")
 
 

@@ -2,67 +2,67 @@
 
 from __future__ import annotations
 
-from trustpub.repo import Workflow
-
-from trustpub.checks.base import Context, Outcome, _join, _no_publish, _where, check, failed, passed, warned
-from trustpub.checks.tagfilter import first_overlap, tag_trigger
+from trustpub.checks.base import Context, Outcome, _join, _no_publish, check, passed, failed
+from trustpub.checks.tagfilter import TYPICAL_TAGS, pattern_examples
+from trustpub.publishing.model import Upload
 
 
 # ---------------------------------------------------------------------------
 # TP2xx: several workflows
 # ---------------------------------------------------------------------------
-def _distinct_conditions(wf: Workflow, jobs: list[str]) -> bool:
-    conditions = []
-    for job_id in jobs:
-        job = wf.jobs[job_id]
-        cond = job.get("if") or next((s.step.get("if") for s in wf.publish_steps if s.job_id == job_id
-                                      and s.step.get("if")), None)
-        if not cond:
-            return False
-        conditions.append(str(cond).strip())
-    return len(set(conditions)) == len(conditions)
+def _example_refs(uploads: list[Upload]) -> list[tuple[str, str]]:
+    """(event, ref) runs to try: every example tag of every tag pattern, as a tag push and as a release."""
+    tags: list[str] = list(TYPICAL_TAGS)
+    for u in uploads:
+        for t in u.triggers:
+            for p in t.tags + t.tags_ignore:
+                tags += pattern_examples(p)
+    tags = list(dict.fromkeys(tags))
+    runs = [("push", "refs/tags/" + t) for t in tags] + [("release", "refs/tags/" + t) for t in tags]
+    return runs + [("workflow_dispatch", "refs/heads/main"), ("workflow_dispatch", "refs/tags/v1.2.3")]
+
+
+def _side(u: Upload, event: str, ref: str) -> str:
+    """`file:line `pattern`` of the trigger that lets this run in (the tag pattern for a tag push)."""
+    from trustpub.publishing.github import trigger_pattern
+
+    found = trigger_pattern(u, event, ref)
+    return f"{found[0]}:{found[1]} `{found[2]}`" if found else u.where
+
+
+def _run_name(event: str, ref: str) -> str:
+    name = ref.split("/", 2)[2] if ref.count("/") >= 2 else ref
+    return {"push": f"a push of the tag {name}", "release": f"a release of {name}",
+            "workflow_dispatch": f"a manual run on {name}"}.get(event, f"{event} {name}")
 
 
 @check("TP201", "tag-patterns-no-overlap", "One tag publishes to one index",
-       "No tag starts both a workflow that publishes to PyPI and one that publishes to TestPyPI (GitHub's filter "
-       "patterns, `!` exclusions and tags-ignore included), and a workflow with both kinds of publish job tells "
-       "them apart with `if:`.",
+       "No single run (a tag push, a release, a manual run) reaches both an upload to PyPI and one to TestPyPI, "
+       "computed from each upload's triggers (GitHub's filter patterns, `!` exclusions, tags-ignore) and the `if:` "
+       "of its step, its job, the jobs it needs and its callers; one job uploading to both for every tag fails.",
        fix_script="fix_tag_overlap.py")
 def tag_patterns_no_overlap(ctx: Context) -> Outcome:
     if (skip := _no_publish(ctx)):
         return skip
-    by_index: dict[str, list[Workflow]] = {"pypi": [], "testpypi": []}
-    for wf in ctx.publishing:
-        for index in {s.target_index for s in wf.publish_steps}:
-            by_index[index].append(wf)
-    bad, notes = [], []
-    for pypi_wf in by_index["pypi"]:
-        for test_wf in by_index["testpypi"]:
-            if test_wf is pypi_wf:
-                continue
-            a, b = tag_trigger(pypi_wf), tag_trigger(test_wf)
-            if a is None or b is None:
-                continue
-            tag = first_overlap(a, b)
-            if tag:
-                pa, pb = a.matching_pattern(tag), b.matching_pattern(tag)
-                assert pa and pb
-                bad.append(f"{pypi_wf.relpath}:{pa[1]} `{pa[0]}` (PyPI) and {test_wf.relpath}:{pb[1]} `{pb[0]}` "
-                           f"(TestPyPI) both match the tag {tag}")
-    for wf in ctx.publishing:
-        kinds = {pj.index: pj.job_id for pj in ctx.publish_jobs if pj.workflow is wf}
-        if len(kinds) == 2 and not _distinct_conditions(wf, list(kinds.values())):
-            notes.append(f"{_where(wf, wf.jobs[kinds['testpypi']])}: {wf.filename} publishes to PyPI (job "
-                         f"{kinds['pypi']!r}) and TestPyPI (job {kinds['testpypi']!r}) with no `if:` telling them "
-                         f"apart: every tag goes to both")
+    pypi, test = ctx.model.for_index("pypi"), ctx.model.for_index("testpypi")
+    if not test:
+        return passed("only PyPI is uploaded to; no TestPyPI upload to overlap with")
+    runs = _example_refs(pypi + test)
+    bad, unsure = [], []
+    for p in pypi:
+        for t in test:
+            for event, ref in runs:
+                a, b = p.runs_for(event, ref), t.runs_for(event, ref)
+                if a is True and b is True:
+                    same = " (the same job)" if (p.workflow, p.job) == (t.workflow, t.job) else ""
+                    bad.append(f"{_side(p, event, ref)} (PyPI, job {p.job!r}) and {_side(t, event, ref)} "
+                               f"(TestPyPI, job {t.job!r}){same} both run for {_run_name(event, ref)}")
+                    break
+                if (a is None and b is not False) or (b is None and a is not False):
+                    unsure.append(f"{p.where} vs {t.where}")
     if bad:
-        return failed(_join(bad))
-    if notes:
-        return warned(_join(notes))
-    if not by_index["testpypi"]:
-        return passed("only PyPI is published to; no TestPyPI workflow to overlap with")
-    pairs = ", ".join(f"{a.filename} vs {b.filename}" for a in by_index["pypi"] for b in by_index["testpypi"]
-                      if a is not b)
-    return passed(f"no example tag reaches both: {pairs or 'one workflow with distinct if: conditions'}")
-
-
+        return failed(_join(list(dict.fromkeys(bad))))
+    pairs = ", ".join(dict.fromkeys(f"{p.label} vs {t.label}" for p in pypi for t in test))
+    note = (f"; conditions not decidable from the workflow for {_join(list(dict.fromkeys(unsure)), 2)}"
+            if unsure else "")
+    return passed(f"no example run reaches both: {pairs}{note}")

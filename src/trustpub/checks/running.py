@@ -23,11 +23,19 @@ def select_checks(only: Iterable[str] | None) -> list[Check]:
 
 def run_checks(repo: Repo, subject: Subject, *, offline: bool = True, only: Iterable[str] | None = None,
                pypirc: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
-               transport: Any = None, budget: float | None = None) -> list[Result]:
-    """Run the selected checks (all by default) and return their results in registry order."""
+               transport: Any = None, budget: float | None = None, sources: Mapping[str, str] | None = None,
+               strict: bool = False, context: list | None = None) -> list[Result]:
+    """Run the selected checks (all by default) and return their results in registry order.
+
+    `sources` says where each subject value came from (see `cli.resolve_subject`); only values a person gave
+    are compared with the repository. None: every value of `subject` counts as given. `strict`: zizmor's
+    findings in workflows that do not upload fail too. `context`, a list, receives the run's Context (its
+    publishing model is what the checklist prints first)."""
     checks = select_checks(only)
     ctx = Context(repo, subject, offline=offline, pypirc=pypirc, env=os.environ if env is None else env,
-                  transport=transport, budget=budget)
+                  transport=transport, budget=budget, sources=sources, strict=strict)
+    if context is not None:
+        context.append(ctx)
     if any(c.id == "TP301" for c in checks) and repo.workflow_paths():
         ctx.start_zizmor()
     results: list[Result] = []

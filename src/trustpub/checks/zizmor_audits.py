@@ -12,6 +12,9 @@ from trustpub.checks.base import (
 # ---------------------------------------------------------------------------
 # TP3xx: zizmor
 # ---------------------------------------------------------------------------
+MSG_NOT_UPLOAD = " (not in a workflow that uploads: reported, fails only with --strict)"
+
+
 def _relative(ctx: Context, message: str) -> str:
     """`/abs/repo/.github/workflows/x.yml: why` -> `.github/workflows/x.yml: why`."""
     return message.replace(str(ctx.repo.root) + "/", "")
@@ -37,7 +40,8 @@ def _finding_where(ctx: Context, finding: dict) -> str:
 @check("TP301", "zizmor", "zizmor finds nothing in the workflows",
        "`zizmor --offline` audits every workflow for general GitHub Actions risks (unpinned actions, "
        "credential persistence, template injection, excessive permissions, ...); each audit with findings is "
-       "its own result: high or medium severity fails, low or informational warns.",
+       "its own result: high or medium severity in a workflow that uploads fails (anywhere, with `--strict`); the "
+       "rest warns.",
        doc="https://docs.zizmor.sh/audits/")
 def zizmor_check(ctx: Context) -> Outcome | list[Result]:
     if not ctx.workflows:  # parsed first: a broken workflow is bad input before zizmor's opinion
@@ -61,6 +65,7 @@ def zizmor_check(ctx: Context) -> Outcome | list[Result]:
                           f"not match its schema)")
         return passed(f"zizmor --offline: no findings in {n_files} workflow file(s)")
     results = []
+    upload_files = set(ctx.model.upload_workflows)
     if not_audited:
         results.append(Result(base.id, base.slug, base.title, base.group, "warn",
                               f"zizmor could not audit {_join(not_audited, 2)}", base.fix))
@@ -68,9 +73,13 @@ def zizmor_check(ctx: Context) -> Outcome | list[Result]:
         severities = [str((f.get("determinations") or {}).get("severity", "unknown")).lower() for f in items]
         worst = max(severities, key=lambda s: ["unknown", "informational", "low", "medium", "high"].index(s)
                     if s in ("unknown", "informational", "low", "medium", "high") else 0)
-        status = "fail" if any(s in ZIZMOR_FAILING for s in severities) else "warn"
         wheres = list(dict.fromkeys(_finding_where(ctx, f) for f in items))
-        evidence = f"{len(items)} finding(s), worst severity {worst}: {_join(wheres, 2)}"
+        serious = [f for f, sev in zip(items, severities) if sev in ZIZMOR_FAILING]
+        # Findings in workflows that do not upload are reported; they fail only with --strict.
+        in_upload = [f for f in serious if _finding_where(ctx, f).split(":", 1)[0].split(" ", 1)[0] in upload_files]
+        status = "fail" if (in_upload or (serious and ctx.strict)) else "warn"
+        note = "" if status == "fail" or not serious else MSG_NOT_UPLOAD
+        evidence = f"{len(items)} finding(s), worst severity {worst}: {_join(wheres, 2)}{note}"
         results.append(Result(f"{base.id}.{audit}", f"{base.slug}/{audit}",
                               f"zizmor {audit}: {items[0].get('desc', audit)}", base.group, status, evidence,
                               items[0].get("url") or f"https://docs.zizmor.sh/audits/#{audit}"))

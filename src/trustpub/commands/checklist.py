@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from trustpub.cli import EXIT_OK, make_parser, out, resolve_subject, run
+from trustpub.cli import EXIT_OK, SOURCE_ASSUMED, make_parser, out, resolve_subject, run
 from trustpub import zizmor
 from trustpub.errors import BadInput
 
@@ -25,24 +25,32 @@ OFFLINE_ENV = "TP_OFFLINE"
 
 MSG_NO_WORKFLOWS = "{root}: no workflow files in .github/workflows (expected {path}, *.yml or *.yaml); nothing to check"
 MSG_HEADER = "Trusted Publishing checklist for {project} on {index} ({slug}, {workflow}, environment {environment})"
+MSG_SOURCE_LINE = "  {key}: {value} (from {source})"
+MSG_SOURCES_HEAD = "Where these values come from (compared with the repository only when given by you):"
 MSG_OFFLINE_NOTE = "offline: PyPI was not asked"
 MSG_SUMMARY = "{counts} -> exit {code}"
 MSG_FIX = "fix: {fix}"
 MSG_DOCS = "see the guide: {page}"
+MSG_FORMAT_CLASH = "--json asks for JSON, --format {format} for something else: give one of them"
+FORMATS = ("text", "json", "sarif")
 
 EPILOG = """\
 examples:
-  python scripts/checklist.py                      # this repository, PyPI included
-  python scripts/checklist.py --repo ../mypkg --offline
-  python scripts/checklist.py --json > checklist.json
-  python scripts/checklist.py --only TP105 --only publish-environment
+  trustpub check --repo .                       # this repository, PyPI included
+  trustpub check --repo ../mypkg --offline
+  trustpub check --repo . --format json > checklist.json
+  trustpub check --repo . --format sarif > checklist.sarif   # GitHub code scanning
+  trustpub check --repo . --only TP105 --only publish-environment
 
 environment:
   TP_OFFLINE=1   same as --offline
   PYPIRC         the .pypirc to check instead of ~/.pypirc (--pypirc wins)
   NO_COLOR       no colour even on a terminal
 
-JSON output (--json) follows src/trustpub/checklist.schema.json ("schema": "tp-checklist/1").
+JSON output (--format json, or --json) follows trustpub/checklist.schema.json
+("schema": "tp-checklist/2"); its `publishing` list holds one object per upload
+step found in the workflows. SARIF output (--format sarif) is SARIF 2.1.0: one
+result per fail or warn, at the file and line of its evidence.
 """
 
 _COLOURS = {"pass": "32", "fail": "31;1", "warn": "33", "manual": "36", "skip": "2"}
@@ -53,11 +61,15 @@ def build_parser():
     parser.epilog = EPILOG
     parser.add_argument("--offline", action="store_true",
                         help="don't ask PyPI or the git remote (the PyPI items are skipped)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON (see the schema below)")
+    parser.add_argument("--format", choices=FORMATS, default=None,
+                        help="text (the table, default), json (see the schema below) or sarif (SARIF 2.1.0)")
+    parser.add_argument("--json", action="store_true", help="the same as --format json")
     parser.add_argument("--pypirc", metavar="PATH", help="the .pypirc to check (default: $PYPIRC or ~/.pypirc)")
     parser.add_argument("--only", metavar="ID", action="append",
                         help="run only this check (id like TP105 or slug like publish-environment); repeatable")
     parser.add_argument("--list", action="store_true", help="list the checks (id, slug, title) and exit")
+    parser.add_argument("--strict", action="store_true",
+                        help="zizmor's findings fail in every workflow (default: only in workflows that upload)")
     return parser
 
 
@@ -81,14 +93,28 @@ def use_colour(stream=None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
-def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Path | None = None) -> list[str]:
+def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Path | None = None,
+                 model=None, sources: dict | None = None) -> list[str]:
     from trustpub.checks import GROUPS, exit_code, summarize
 
     def paint(status: str, text: str) -> str:
         return f"\x1b[{_COLOURS[status]}m{text}\x1b[0m" if colour else text
 
-    lines = [MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
-                               workflow=subject.workflow, environment=subject.environment)]
+    lines = []
+    if model is not None:  # how the repository publishes comes first (trustpub.publishing)
+        from trustpub.publishing import describe_model
+
+        lines += describe_model(model) + [""]
+    def shown(key: str) -> str:  # an assumed value is marked as one
+        value = getattr(subject, key)
+        return f"{value} (assumed)" if sources and sources.get(key) == SOURCE_ASSUMED else value
+
+    lines.append(MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
+                                   workflow=shown("workflow"), environment=shown("environment")))
+    if sources:
+        lines.append(MSG_SOURCES_HEAD)
+        lines += [MSG_SOURCE_LINE.format(key=key, value=getattr(subject, key), source=source)
+                  for key, source in sources.items()]
     if offline:
         lines.append(MSG_OFFLINE_NOTE)
     id_width = max([len(r.id) for r in results] + [5])
@@ -108,10 +134,17 @@ def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Pa
     return lines
 
 
-def as_json(results, subject, *, repo, offline: bool) -> dict:
+def as_json(results, subject, *, repo, offline: bool, model=None, sources: dict | None = None) -> dict:
     from trustpub.checks import SCHEMA_ID, exit_code, summarize
 
+    if model is None:
+        from trustpub.publishing import read_repo
+
+        model = read_repo(repo)
     return {
+        "publishing": model.as_list(),
+        "may_upload": [m.as_dict() for m in model.may_upload],
+        "sources": dict(sources or {}),
         "schema": SCHEMA_ID,
         "repo": str(repo.root),
         "offline": offline,
@@ -131,8 +164,14 @@ def list_checks() -> list[str]:
     return [f"{c.id}  {c.slug:<30} {c.title}" for c in CHECKS]
 
 
+def output_format(args) -> str:
+    return args.format or ("json" if args.json else "text")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.json and args.format not in (None, "json"):
+        raise BadInput(MSG_FORMAT_CLASH.format(format=args.format))
     if args.list:
         for line in list_checks():
             out(line)
@@ -153,15 +192,28 @@ def run_checklist(args) -> int:
     from trustpub.checks import exit_code, run_checks, select_checks
 
     select_checks(args.only)  # an unknown --only is bad usage before anything runs
-    subject = resolve_subject(repo, args).subject
+    resolved = resolve_subject(repo, args)
+    subject, sources = resolved.subject, resolved.sources
     if not repo.workflow_paths():
         raise BadInput(MSG_NO_WORKFLOWS.format(root=repo.root, path=subject.workflow_path))
     offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
-    results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc)
-    if args.json:
-        out(json.dumps(as_json(results, subject, repo=repo, offline=offline), indent=2, ensure_ascii=False))
+    ctx: list = []
+    results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc, sources=sources,
+                         strict=args.strict, context=ctx)
+    model = ctx[0].model
+    if output_format(args) == "json":
+        out(json.dumps(as_json(results, subject, repo=repo, offline=offline, model=model, sources=sources),
+                       indent=2, ensure_ascii=False))
+    elif output_format(args) == "sarif":
+        from trustpub import __version__
+        from trustpub.sarif import to_sarif
+
+        log = to_sarif(results, root=repo.root, workflow_path=subject.workflow_path, version=__version__,
+                       fix_hint=lambda fix: fix_hint(fix, repo.root))
+        out(json.dumps(log, indent=2, ensure_ascii=False))
     else:
-        for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root):
+        for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root,
+                                 model=model, sources=sources):
             out(line)
     return exit_code(results)
 

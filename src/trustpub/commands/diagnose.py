@@ -52,6 +52,7 @@ MSG_INDEX_FROM_LOG = "{name} (the log says: {evidence})"
 MSG_LOCAL = "(the log looks like a local run, not CI: advice for your own machine)"
 MISSING_VALUE = "(none)"
 DIFFERS = "<- differs"
+MSG_CONFIG_SOURCE = "Configured values from: {source}"
 
 
 def build_parser():
@@ -156,7 +157,11 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
     where = MSG_INDEX_FROM_LOG.format(name=index_name, evidence=result.index_evidence) if index_name \
         else MSG_INDEX_UNKNOWN
     out(f"Publisher values from the token's claims ({result.claims_format} format), {where}:")
-    header = ("Field", "PyPI must have", f"Configured ({config_source})" if subject else "Configured")
+    # Where the configured values come from goes on a line of its own: in the header it would set the
+    # column's width and push the "<- differs" marker out of a narrow terminal or page.
+    if subject:
+        out("  " + MSG_CONFIG_SOURCE.format(source=config_source))
+    header = ("Field", "PyPI must have", "Configured")
     table = [(r.field, r.required or MISSING_VALUE, r.configured if r.configured is not None else "-",
               DIFFERS if r.differs else "") for r in rows]
     widths = [max(len(header[i]), *(len(t[i]) for t in table)) for i in range(3)]

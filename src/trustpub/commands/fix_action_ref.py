@@ -12,6 +12,7 @@ as it is, with a note (we never guess which version a SHA is).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Sequence
 
 from trustpub.cli import info, make_parser, run
@@ -29,7 +30,9 @@ maintained branch of the v1 line (Trusted Publishing and attestations
 included). A version comment that described the old ref is dropped. A full
 40-character SHA pin (with its `# v1.x.y` comment) is kept as it is:
 Dependabot keeps such pins current. Only a SHA pin whose comment names a
-version older than v1.11 (no attestations) is moved to the confirmed pin of
+version older than v1.11 (no attestations), or one whose twine cannot read the
+metadata the repository's build backend writes (hatchling >= 1.32 writes 2.5,
+read from v1.14.2 on: check TP114), is moved to the confirmed pin of
 {PINS[PUBLISH_ACTION][0].version}, still as a SHA pin. A SHA pin with no comment
 gets its version comment (`# v1.x.y`) when the SHA is a confirmed release.
 
@@ -49,6 +52,18 @@ def pinned_version(comment: str) -> tuple[int, int, int] | None:
     return (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else None
 
 
+def _too_old_for_the_build(we: WorkflowEdit, version: tuple[int, int, int]) -> bool:
+    """The pinned release's twine cannot read the metadata the repository's build backend writes (TP114)."""
+    from packaging.version import Version
+
+    from trustpub.checks.publish_twine import required_action_version
+
+    path = str(we.path)
+    root = Path(path[: -len(we.relpath)]) if path.endswith(we.relpath) else we.path.parent.parent.parent
+    needed = required_action_version(root)
+    return needed is not None and Version(".".join(map(str, version))) < needed
+
+
 def fix(we: WorkflowEdit, args=None) -> list[str]:
     for ps in we.workflow.publish_steps:
         step = ps.step
@@ -64,7 +79,7 @@ def fix(we: WorkflowEdit, args=None) -> list[str]:
                     info(MSG_UNKNOWN_SHA.format(where=we.relpath, action=PUBLISH_ACTION, sha=ps.ref))
                 continue
             version = pinned_version(comment)
-            if version is not None and version < MIN_ACTION_VERSION:
+            if version is not None and (version < MIN_ACTION_VERSION or _too_old_for_the_build(we, version)):
                 pin = PINS[PUBLISH_ACTION][0]
                 step["uses"] = pin.uses
                 set_eol_comment(step, "uses", pin.comment, gap=1)

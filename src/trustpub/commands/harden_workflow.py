@@ -273,10 +273,15 @@ def no_persisted_credentials(we: WorkflowEdit) -> None:
 
 def drop_token_inputs(we: WorkflowEdit) -> list[str]:
     """No `password:`/`user:` on the publish step (the action then uses Trusted Publishing); report other secrets."""
+    from trustpub.publishing.tools import index_of
+
     for ps in we.workflow.publish_steps:
         inputs = ps.step.get("with")
         if not isinstance(inputs, dict):
             continue
+        url = inputs.get("repository-url") or inputs.get("repository_url")
+        if index_of(str(url) if url is not None else None, is_url=True) == "other":
+            continue  # a private index's credentials: not a PyPI token, and that upload needs them
         for key in TOKEN_INPUTS:
             if key in inputs:
                 if len(inputs) == 1:

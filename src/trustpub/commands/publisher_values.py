@@ -17,7 +17,8 @@ from trustpub.config import Subject
 from trustpub.pypi import DEFAULT_TIMEOUT
 from trustpub.releases import index_versions
 from trustpub.repo import Repo, Workflow
-from trustpub.wfedit import job_environment, target_workflows, workflow_name
+from trustpub.publishing.model import PublishingModel
+from trustpub.wfedit import has_upload, target_workflows, workflow_name
 
 DESCRIPTION = """\
 Read the publisher values from the repository (owner and repository of the git
@@ -81,25 +82,29 @@ class Table:
         return sum(r.differs for r in self.rows)
 
 
-def environments(wf: Workflow, index: str) -> str:
-    names = []
-    for job_id in sorted({s.job_id for s in wf.publish_steps if s.target_index == index}):
-        names.append(job_environment(wf.jobs[job_id]) or MSG_NO_ENV)
+def environments(model: PublishingModel, register: str, index: str) -> str:
+    names = [u.environment or MSG_NO_ENV for u in model.uploads if u.index == index and u.register == register]
     return ", ".join(dict.fromkeys(names)) or MSG_NO_ENV
 
 
 def derive_tables(repo: Repo, subject: Subject, workflows: list[Workflow]) -> list[Table]:
+    """One table per (index, workflow file PyPI must name), from the publishing model of `workflows`."""
+    from trustpub.publishing import read_workflows
+
+    model = read_workflows(repo.root, workflows)
+    by_path = {wf.relpath: wf for wf in workflows}
     owner, repository = repo.github or (MSG_NO_REMOTE, MSG_NO_REMOTE)
     project = detect_project_name(repo.root) or MSG_UNKNOWN
     tables = []
     for index in ("pypi", "testpypi"):
-        candidates = [wf for wf in workflows if any(s.target_index == index for s in wf.publish_steps)]
+        uploads = [u for u in model.uploads if u.index == index]
+        registers = list(dict.fromkeys((u.register, u.workflow) for u in uploads))
         configured = dict(subject.publisher_form(index))
         # Prefer the workflow the publisher names; when none is that one, show each that uploads.
-        named = [wf for wf in candidates if wf.filename == configured["Workflow name"]]
-        for wf in named or candidates:
-            derived = dict(zip(FIELDS, (project, owner, repository, wf.filename, environments(wf, index))))
-            tables.append(Table(index, wf, [Row(f, derived[f], configured[f]) for f in FIELDS]))
+        named = [r for r in registers if r[0] == configured["Workflow name"]]
+        for register, relpath in named or registers:
+            derived = dict(zip(FIELDS, (project, owner, repository, register, environments(model, register, index))))
+            tables.append(Table(index, by_path[relpath], [Row(f, derived[f], configured[f]) for f in FIELDS]))
     return tables
 
 
@@ -158,9 +163,6 @@ def main(argv: Sequence[str] | None = None, *, transport: Any = None) -> int:
     # Accepted like every script's, but there is never anything to change.
     parser.add_argument("--dry-run", action="store_true", help="accepted for uniformity; nothing is ever changed")
     parser.add_argument("--yes", "-y", action="store_true", help="accepted for uniformity; nothing is ever changed")
-    g = parser.add_argument_group("TestPyPI publisher")
-    g.add_argument("--testpypi-workflow", metavar="NAME", help="workflow file name registered on TestPyPI")
-    g.add_argument("--testpypi-environment", metavar="NAME", help="GitHub environment registered on TestPyPI")
     parser.add_argument("--pending", action="store_true",
                         help="the project is not on the index yet: link the pending-publisher page")
     parser.add_argument("--offline", action="store_true",
@@ -169,7 +171,7 @@ def main(argv: Sequence[str] | None = None, *, transport: Any = None) -> int:
     offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
     repo = Repo.open(args.repo)
     subject, sources = configured_subject(repo, args)
-    workflows = target_workflows(repo, None)
+    workflows = target_workflows(repo, None, has_upload)
     tables = derive_tables(repo, subject, workflows)
     differing = 0
     indexes = []

@@ -1,8 +1,8 @@
 """Try the setup with a test tag (Step 4): create it, push it, watch for the upload, clean up.
 
-    python scripts/push_test_tag.py                # tag v<version>-test<N> at HEAD, push it
-    python scripts/push_test_tag.py --wait 600     # ...and wait until the version is on the index
-    python scripts/push_test_tag.py --cleanup      # delete the test tags locally and on origin
+    trustpub push-test-tag                # tag v<version>-test<N> at HEAD, push it
+    trustpub push-test-tag --wait 600     # ...and wait until the version is on the index
+    trustpub push-test-tag --cleanup      # delete the test tags locally and on origin
 
 The default tag is `v<version>-test<N>`: <version> is the static version in
 pyproject.toml (what the build produces and what gets uploaded), N one higher
@@ -53,7 +53,7 @@ MSG_NO_WORKFLOW = ("no workflow in .github/workflows runs on tag {tag}: pushing 
 MSG_STARTS = "tag {tag} starts {workflow}, which uploads to {indexes}"
 MSG_STARTS_NO_UPLOAD = "tag {tag} starts {workflow}, which has no publish step"
 MSG_REAL_PYPI = ("warning: {workflow} publishes to PyPI, so this test tag releases {version} on PyPI for real; "
-                 "narrow its trigger (scripts/fix_tag_overlap.py) to test on TestPyPI only")
+                 "narrow its trigger (trustpub fix-tag-overlap) to test on TestPyPI only")
 MSG_ALREADY_ON_INDEX = ("{version} is already on {index}: the run would fail with 'File already exists'; "
                         "set a new version first (e.g. {suggestion})")
 MSG_INDEX_UNKNOWN = "could not ask {index} whether {version} is there ({why}); going on"
@@ -64,12 +64,12 @@ MSG_PLAN_PUSH = "plan: push the existing tag {tag} (at HEAD) to origin"
 MSG_NOTHING = "nothing to do: {tag} is at HEAD and on origin"
 MSG_PUSHED = "pushed {tag}"
 MSG_WATCH = "watch the run: {url}"
-MSG_CLEANUP_HINT = "when done: python scripts/push_test_tag.py --cleanup"
+MSG_CLEANUP_HINT = "when done: trustpub push-test-tag --cleanup"
 MSG_PUSH_FAILED = "git push failed"
 MSG_WAITING = "waiting up to {seconds:g}s for {version} on {index} ({url})"
 MSG_SEEN = "{version} is on {index}: {url}"
 MSG_NOT_SEEN = ("{version} is not on {index} after {seconds:g}s; look at the run ({url}) and, if it failed, "
-                "run scripts/diagnose.py on its log")
+                "run `trustpub diagnose` on its log")
 MSG_CANNOT_WAIT = "--wait needs to know the version that is uploaded; the tag {tag} does not name one"
 MSG_CLEAN_NOTHING = "nothing to do: no test tags locally{remote}"
 MSG_CLEAN_PLAN = "plan: delete {where}"

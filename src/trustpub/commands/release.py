@@ -1,6 +1,6 @@
 """Release a version: set it, move the changelog, commit, tag, push.
 
-    python scripts/release.py 1.4.0
+    trustpub release 1.4.0
 
 1. Sets `[project].version` (or `[tool.poetry].version`) in pyproject.toml with
    tomlkit (formatting and comments kept). A version derived from git tags
@@ -66,7 +66,7 @@ MSG_MISSING = "pyproject.toml: no [project].version and no tag-based dynamic ver
 MSG_MISMATCH = "tag {tag} would not match the version the build produces ({built})"
 MSG_FROM_TAGS = "pyproject.toml: the version comes from git tags ({tool}); the tag {tag} sets it, nothing to edit"
 MSG_NO_WORKFLOW = ("no workflow in .github/workflows runs on tag {tag}: nothing would publish it "
-                   "(see scripts/fix_tag_overlap.py and the release workflow)")
+                   "(see trustpub fix-tag-overlap and the release workflow)")
 MSG_TRIGGERS = "tag {tag} starts {workflows}"
 MSG_NOT_NEWER = "{version} is not newer than {latest}, the latest on {index}; pick a higher version"
 MSG_INDEX_NEW = "{index}: {project} has no releases yet (the first trusted upload needs a pending publisher)"
