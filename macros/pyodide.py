@@ -141,30 +141,31 @@ def _imports(path: Path, module: str, is_package: bool) -> list[tuple[str, bool]
 
 
 def diagnosis_sources(entry: str = ENTRY_MODULE, package: str = PACKAGE) -> dict[str, str]:
-    """{"trustpub/diagnose.py": source, ...}: the entry module, every trustpub module it imports
-    (transitively), and their packages' __init__.py."""
+    """{"trustpub/diagnose.py": source, ...}: the entry module, every trustpub module it imports at
+    module level (transitively), and their packages' __init__.py. An import inside a function is
+    not followed (the diagnosis does not run that code: `trustpub/__init__.py` imports the commands
+    only when run as `python -m`); the in-page agreement test would show it if it did."""
     files: dict[str, str] = {}
-    todo, seen = [(entry, True)], set()
+    todo, seen = [entry], set()
     while todo:
-        name, required = todo.pop()
-        if (name, required) in seen:
+        name = todo.pop()
+        if name in seen:
             continue
-        seen.add((name, required))
+        seen.add(name)
         top = name.split(".")[0]
         if top != package:
-            if required and top not in sys.stdlib_module_names and top != "__future__":
+            if top not in sys.stdlib_module_names and top != "__future__":
                 raise PyodideError(MSG_NOT_STDLIB.format(module=name, by=", ".join(sorted(files)) or entry))
             continue
         path = _module_file(name)
-        parts = name.split(".")
-        if path is None or "/".join(parts) + ".py" in files or "/".join(parts) + "/__init__.py" in files:
+        if path is None:
             continue  # `from trustpub.x import a_function`: the name is not a module
+        parts = name.split(".")
         is_package = path.name == "__init__.py"
         rel = "/".join(parts) + ("/__init__.py" if is_package else ".py")
         files[rel] = path.read_text(encoding="utf-8")
-        todo.extend((".".join(parts[:n]), True) for n in range(1, len(parts)))  # parent packages
-        # What a lazily imported module needs at its top is needed only when that code runs.
-        todo.extend((module, needed and required) for module, needed in _imports(path, name, is_package))
+        todo.extend(".".join(parts[:n]) for n in range(1, len(parts)))  # parent packages
+        todo.extend(module for module, top_level in _imports(path, name, is_package) if top_level)
     return dict(sorted(files.items()))
 
 

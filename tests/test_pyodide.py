@@ -46,7 +46,8 @@ def test_closure_follows_imports_and_refuses_a_third_party_module(tmp_path, monk
     pkg = tmp_path / "tpfake"
     (pkg / "sub").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
-    (pkg / "a.py").write_text("import json\nfrom . import b\nfrom .sub import c\n\ndef later():\n    import yaml\n")
+    (pkg / "a.py").write_text("import json\nfrom . import b\nfrom .sub import c\n\ndef later():\n    import yaml\n"
+                              "    from tpfake import bad\n")
     (pkg / "b.py").write_text("from tpfake.sub.c import VALUE\n")
     (pkg / "sub" / "__init__.py").write_text("")
     (pkg / "sub" / "c.py").write_text("VALUE = 1\n")
