@@ -95,6 +95,114 @@ def print_report(result: dict) -> None:
           f"{'met' if result['within_limits'] else 'NOT met'})")
 
 
+# ---------------------------------------------------------------------------
+# Online: a project with many files against a slow local index (issue 14, item 7)
+# ---------------------------------------------------------------------------
+ONLINE_FILES = 30
+ONLINE_DELAY = 0.1  # seconds the local server waits before answering each request
+
+
+def _serve_slow_index(files: int, delay: float, ready) -> None:
+    """PyPI's JSON and Integrity APIs on 127.0.0.1, every answer after `delay` seconds (threads: they overlap).
+
+    Runs in its own process, so the server's threads do not share the measured client's interpreter lock."""
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    if True:
+
+        names = [f"bench-1.0-cp3{i:02d}-none-any.whl" for i in range(files)]
+        entries = [{"filename": n, "yanked": False} for n in names]
+        project = json.dumps({"info": {"name": "bench", "version": "1.0"}, "releases": {"1.0": entries},
+                              "urls": entries}).encode()
+        provenance = json.dumps({"version": 1, "attestation_bundles": [{"publisher": {
+            "kind": "GitHub", "repository": "acme/bench", "workflow": "release.yml"}, "attestations": [{}]}]}).encode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                time.sleep(delay)
+                body = project if self.path.startswith("/pypi/") else provenance
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 128  # all requests connect at once
+            daemon_threads = True
+
+        server = Server(("127.0.0.1", 0), Handler)
+        ready.send(server.server_address[1])
+        server.serve_forever()
+
+
+class _SlowIndex:
+    """`_serve_slow_index` in a child process; `url` is its base URL."""
+
+    def __init__(self, files: int, delay: float) -> None:
+        import multiprocessing
+
+        ours, theirs = multiprocessing.Pipe()
+        self.process = multiprocessing.Process(target=_serve_slow_index, args=(files, delay, theirs), daemon=True)
+        self.process.start()
+        if not ours.poll(30):
+            raise SystemExit("the local index did not start")
+        self.url = f"http://127.0.0.1:{ours.recv()}"
+
+    def close(self) -> None:
+        self.process.terminate()  # the child this benchmark started, by its own handle
+        self.process.join(5)
+
+
+def benchmark_online(files: int = ONLINE_FILES, delay: float = ONLINE_DELAY, runs: int = 5) -> dict:
+    """Median wall time of the online PyPI checks (TP701, TP702) for a project with `files` files, beside
+    the median of one request to the same server: their ratio says how far the requests overlap."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from trustpub import pypi
+    from trustpub.checks import run_checks
+    from trustpub.config import Subject
+    from trustpub.repo import Repo
+
+    index = _SlowIndex(files, delay)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            subprocess.run(["git", "init", "-q", folder], check=True)
+            repo = Repo.open(folder)
+            subject = Subject("bench", "acme", "bench", index_url_override=index.url)
+            single, checks = [], []
+            for _ in range(runs):
+                started = time.perf_counter()
+                [one] = pypi.fetch_all_sync([subject.json_url])
+                single.append(time.perf_counter() - started)
+                assert one.ok, one.error
+                started = time.perf_counter()
+                results = run_checks(repo, subject, offline=False, only=["TP701", "TP702"], env={"HOME": folder})
+                checks.append(time.perf_counter() - started)
+                statuses = {r.id: r.status for r in results}
+                assert statuses == {"TP701": "pass", "TP702": "pass"}, results
+    finally:
+        index.close()
+    slowest, ours = statistics.median(single), statistics.median(checks)
+    return {"files": files, "delay": delay, "runs": runs, "single": slowest, "checks": ours,
+            "ratio": ours / slowest, "sequential": (files + 1) * slowest}
+
+
+def print_online_report(result: dict) -> None:
+    print(f"online benchmark: a project with {result['files']} files, every answer after "
+          f"{result['delay'] * 1000:.0f} ms (median of {result['runs']} runs)")
+    print(f"  one request                      {result['single'] * 1000:7.0f} ms")
+    print(f"  TP701 + TP702 ({result['files'] + 1} requests)      {result['checks'] * 1000:7.0f} ms")
+    print(f"  ratio to the slowest request     {result['ratio']:7.2f} x")
+    print(f"  ratio to the slowest chain       {result['ratio'] / 2:7.2f} x   (a file's provenance can only be asked once "
+          f"the project's JSON named it: two requests in a row at least)")
+    print(f"  one request after another would take ~{result['sequential'] * 1000:.0f} ms; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+
+
 def generated_repo(folder: Path, count: int) -> Path:
     """A git repository with `count` workflows (issue 14's budget: 40), cycled from the publishing fixtures
     (uploads with every tool, reusable workflows, conditions, a broken file), one per file."""
@@ -122,7 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workflows", type=int, default=40,
                         help="without --repo: benchmark a generated repository with this many workflows")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--online", action="store_true",
+                        help=f"only the online benchmark: {ONLINE_FILES} files against a local index answering "
+                             f"after {ONLINE_DELAY * 1000:.0f} ms")
     args = parser.parse_args(argv)
+    online = benchmark_online()
+    print_online_report(online)
+    if args.online:
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         repo = args.repo or generated_repo(Path(tmp) / "repo", args.workflows)
         result = benchmark_checklist(repo, args.runs)

@@ -64,14 +64,21 @@ def test_table_on_a_good_repository(good_repo, tmp_path):
     res = run("--repo", str(good_repo.path), "--offline", *SUBJECT_ARGS, home=tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr
     out = res.stdout
-    # How the repository publishes comes first, one line per upload path.
+    # How the repository publishes comes first, one line per upload path (wrapped at 80 off a terminal).
     assert out.startswith("How this repository publishes\n  .github/workflows/release.yml:publish:")
-    assert "pypa-action -> PyPI, trusted, environment pypi, on tag push" in out
-    assert "\nTrusted Publishing checklist for widget on PyPI (acme/widget, release.yml, environment pypi)\n" in out
-    assert "  workflow: release.yml (from the workflow that uploads (.github/workflows/release.yml:" in out
+    assert "pypa-action -> PyPI, trusted," in out
+    assert "\nTrusted Publishing checklist for widget on PyPI (acme/widget, release.yml,\n" \
+           "  environment pypi)\n" in out
+    assert "  workflow: release.yml (from the workflow that uploads" in out
+    # A line runs past 80 only to hold one word that cannot be broken (a pinned action, a path, a URL).
+    assert all(len(line) <= 80 or " " not in line[17:] for line in out.splitlines()), out
     assert "offline: PyPI was not asked" in out
     assert "  PASS    TP105  Each trusted upload can mint the OIDC token" in out
-    assert "  MANUAL  TP901" in out and "see the guide: docs/tokens.md#" in out
+    # The manual items fold into one line naming the page; --manual lists them one by one.
+    assert "  MANUAL  TP9xx  5 to confirm by hand: docs/checklist.md (--manual lists them)" in out
+    assert "TP901" not in out
+    listed = run("--repo", str(good_repo.path), "--offline", "--manual", *SUBJECT_ARGS, home=tmp_path).stdout
+    assert "  MANUAL  TP901" in listed and "see the guide: docs/tokens.md#" in listed and "TP9xx" not in listed
     assert "\x1b[" not in out  # not a terminal: no colour
     assert out.rstrip().endswith("-> exit 0")
 
@@ -172,6 +179,66 @@ def test_colour_only_on_a_terminal(monkeypatch):
     assert checklist.use_colour(open(os.devnull, "w")) is False
 
 
+def _long_results():
+    from trustpub.checks import Result
+
+    words = " ".join(f".github/workflows/w{i}.yml:{i}" for i in range(12))
+    return [Result("TP105", "id-token-on-publish-job", "Publishing job can mint the OIDC token for a trusted upload "
+                   "to the index it names", "workflow", "fail", f"missing id-token: write in {words}", "fix_id_token.py"),
+            Result("TP901", "old-token-revoked", "Old API token revoked on PyPI", "manual", "manual", "confirm",
+                   "tokens.md#revoke"),
+            Result("TP902", "github-secret-removed", "Token secret removed", "manual", "manual", "confirm",
+                   "tokens.md#github-secret")]
+
+
+def test_text_wraps_at_the_given_width_under_the_evidence_column():
+    from trustpub.commands import checklist
+    from trustpub.config import Subject
+
+    subject = Subject("widget", "acme", "widget")
+    for width in (60, 80, 120):
+        lines = checklist.render_table(_long_results(), subject, offline=True, colour=False, width=width)
+        assert all(len(line) <= width for line in lines), (width, [l for l in lines if len(l) > width])
+        start = lines.index(next(l for l in lines if "TP105" in l))
+        block = lines[start + 1:lines.index("", start)]
+        assert len(block) > 2  # the evidence did wrap
+        column = lines[start].index("Publishing")
+        assert all(line.startswith(" " * column) and line[column] != " " for line in block)
+    narrow = checklist.render_table(_long_results(), subject, offline=True, colour=False, width=60)
+    wide = checklist.render_table(_long_results(), subject, offline=True, colour=False, width=120)
+    assert len(narrow) > len(wide)
+    # Colour codes do not count as columns.
+    painted = checklist.render_table(_long_results(), subject, offline=True, colour=True, width=80)
+    plain = checklist.render_table(_long_results(), subject, offline=True, colour=False, width=80)
+    assert len(painted) == len(plain)
+
+
+def test_width_is_80_when_not_a_terminal_and_the_terminals_otherwise(monkeypatch):
+    import shutil
+
+    from trustpub.commands import checklist
+
+    class Tty:
+        def isatty(self):
+            return True
+    assert checklist.output_width(open(os.devnull, "w")) == 80
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback: os.terminal_size((132, 40)))
+    assert checklist.output_width(Tty()) == 132
+
+
+def test_manual_items_fold_unless_asked_for():
+    from trustpub.commands import checklist
+    from trustpub.config import Subject
+
+    subject = Subject("widget", "acme", "widget")
+    folded = checklist.render_table(_long_results(), subject, offline=True, colour=False)
+    assert "  MANUAL  TP9xx  2 to confirm by hand: docs/checklist.md (--manual lists them)" in folded
+    assert not any("TP901" in line for line in folded)
+    listed = checklist.render_table(_long_results(), subject, offline=True, colour=False, show_manual=True)
+    assert any(line.startswith("  MANUAL  TP901  Old API token revoked") for line in listed)
+    assert "1 pass" not in listed[-1] and "2 manual" in listed[-1]  # the summary counts them either way
+
+
 # ---------------------------------------------------------------------------
 # Bad input: one line, exit 2, no traceback
 # ---------------------------------------------------------------------------
@@ -257,7 +324,10 @@ def test_online_against_a_local_pypi(good_repo, tmp_path):
                   home=tmp_path)
     data = json.loads(res.stdout)
     jsonschema.validate(data, SCHEMA)
-    status = {c["id"]: (c["status"], c["evidence"]) for c in data["checks"]}
+    # Evidence that is a list of findings stays a JSON list (every file named); read it as one text here.
+    status = {c["id"]: (c["status"], c["evidence"] if isinstance(c["evidence"], str) else " | ".join(c["evidence"]))
+              for c in data["checks"]}
+    assert isinstance(next(c for c in data["checks"] if c["id"] == "TP702")["evidence"], list)
     assert data["offline"] is False and data["subject"]["index_url"] == pypi.url
     assert status["TP701"][0] == "pass" and "latest 1.4.2" in status["TP701"][1]
     assert status["TP502"][0] == "pass"  # v1.4.2 is on the index and is its latest

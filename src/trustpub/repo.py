@@ -431,6 +431,20 @@ class Repo:
                 found.append(None)
         return found
 
+    def has_files(self, specs: list[tuple[str, str]]) -> list[bool]:
+        """Whether each `rev:relpath` exists (one `git cat-file --batch-check` for all of them)."""
+        if not specs:
+            return []
+        request = "".join(f"{rev}:{relpath}\n" for rev, relpath in specs).encode()
+        try:
+            res = subprocess.run(["git", "-C", str(self.root), "cat-file", "--batch-check"], input=request,
+                                 capture_output=True, timeout=GIT_TIMEOUT, env=_git_env())
+        except subprocess.TimeoutExpired:
+            raise BadInput(f"{self.root}: git cat-file timed out after {GIT_TIMEOUT:.0f}s") from None
+        lines = res.stdout.decode("utf-8", "replace").splitlines()
+        return [len(line.split()) == 3 and line.split()[1] == "blob" for line in lines[:len(specs)]] + \
+            [False] * (len(specs) - len(lines))
+
     # -- files ---------------------------------------------------------------
     def path(self, relpath: str) -> Path:
         return self.root / relpath

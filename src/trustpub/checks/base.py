@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
-from trustpub.config import Subject
+from trustpub.config import Subject, normalize_project
 from trustpub.errors import BadInput
 from trustpub.repo import Repo, Workflow
 from trustpub.publishing.model import PublishingModel, Upload
@@ -87,10 +87,15 @@ class Result:
     status: str
     evidence: str
     fix: str | None = None
+    # Evidence that is a list of findings, every one of them: the JSON output's `evidence` is this list
+    # (never cut short); the text output shows `evidence`, which may name only the first few.
+    items: list[str] | None = None
 
     def __post_init__(self) -> None:
         # One line, always: evidence can quote workflow values, which may span lines.
         self.evidence = " ".join(self.evidence.split())
+        if self.items is not None:
+            self.items = [" ".join(str(item).split()) for item in self.items]
 
     @property
     def failed(self) -> bool:
@@ -98,7 +103,9 @@ class Result:
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "slug": self.slug, "title": self.title, "group": self.group,
-                "status": self.status, "evidence": redact_text(self.evidence), "fix": self.fix}
+                "status": self.status,
+                "evidence": ([redact_text(i) for i in self.items] if self.items else redact_text(self.evidence)),
+                "fix": self.fix}
 
 
 @dataclass
@@ -108,22 +115,23 @@ class Outcome:
     status: str
     evidence: str
     fix: str | None = None  # overrides the check's default fix for this outcome
+    items: list[str] | None = None  # every finding, when the evidence is a list (see Result.items)
 
 
-def passed(evidence: str) -> Outcome:
-    return Outcome("pass", evidence)
+def passed(evidence: str, items: list[str] | None = None) -> Outcome:
+    return Outcome("pass", evidence, None, items)
 
 
-def failed(evidence: str, fix: str | None = None) -> Outcome:
-    return Outcome("fail", evidence, fix)
+def failed(evidence: str, fix: str | None = None, items: list[str] | None = None) -> Outcome:
+    return Outcome("fail", evidence, fix, items)
 
 
-def warned(evidence: str, fix: str | None = None) -> Outcome:
-    return Outcome("warn", evidence, fix)
+def warned(evidence: str, fix: str | None = None, items: list[str] | None = None) -> Outcome:
+    return Outcome("warn", evidence, fix, items)
 
 
-def skipped(reason: str) -> Outcome:
-    return Outcome("skip", reason)
+def skipped(reason: str, items: list[str] | None = None) -> Outcome:
+    return Outcome("skip", reason, None, items)
 
 
 CHECKS: list[Check] = []
@@ -183,11 +191,25 @@ class PublishJob:
 REGISTERED_SOURCES = ("--", "pyproject.toml [tool.trustpub]", "mkdocs.yml extra.tp")
 
 
+@dataclass
+class LinkedUpload:
+    """One upload step and the package(s) it releases."""
+
+    workflow: Workflow | None   # the workflow that holds the step (None if it could not be read)
+    relpath: str
+    job: str
+    index: str                  # "pypi" | "testpypi" | "other" | "unknown"
+    link: Any                   # trustpub.packages.Link
+
+
 class Context:
     def __init__(self, repo: Repo, subject: Subject, *, offline: bool, pypirc: str | os.PathLike | None,
                  env: Mapping[str, str], transport: Any, budget: float | None = None,
-                 sources: Mapping[str, str] | None = None, strict: bool = False) -> None:
+                 sources: Mapping[str, str] | None = None, strict: bool = False,
+                 package: Any = None) -> None:
         self.repo = repo
+        self.package = package  # the trustpub.packages.Package of `--package`, or None: every package
+        self.prefetch_provenance = False  # set by run_checks when TP702 will ask for the files' provenance
         self.subject = subject
         # None: a caller built the Subject on purpose (the API), so every value counts as registered.
         self.sources = dict(sources) if sources is not None else None
@@ -271,6 +293,51 @@ class Context:
             return None
         return self.workflow_at(starts[0])
 
+    # -- packages ----------------------------------------------------------
+    @property
+    def packages(self) -> list[Any]:
+        """Every Python project of the repository (trustpub.packages.Package), skipped ones marked."""
+        from trustpub import packages
+
+        return self.cached("packages", lambda: packages.discover(self.repo))
+
+    def upload_links(self) -> list["LinkedUpload"]:
+        """Every upload step with the package it releases (trustpub.packages.Link), read from the publishing
+        model's uploads when there is one, else from the workflows' publish steps."""
+        from trustpub import packages
+
+        def link_all() -> list[LinkedUpload]:
+            found = []
+            model = getattr(self, "model", None)
+            if model is not None and hasattr(model, "uploads"):
+                by_path = {w.relpath: w for w in self.workflows}
+                for u in model.uploads:
+                    hints = packages.hints_from_upload(u)
+                    found.append(LinkedUpload(by_path.get(u.workflow), u.workflow, u.job, u.index,
+                                              packages.link_upload(hints, self.packages)))
+                return found
+            for wf in self.publishing:
+                for step in wf.publish_steps:
+                    hints = packages.hints_for(wf, step.job_id, step.step, wf.tag_patterns)
+                    found.append(LinkedUpload(wf, wf.relpath, step.job_id, step.target_index,
+                                              packages.link_upload(hints, self.packages)))
+            return found
+        return self.cached("upload_links", link_all)
+
+    def released_projects(self) -> list[str]:
+        """The PyPI project names the checks ask about: `--package`'s, else the subject's and every package an
+        upload step is shown to release (in that order, once each)."""
+        if self.package is not None:
+            return [self.subject.project]
+        names = [self.subject.project]
+        for up in self.upload_links():
+            if up.link.known and up.index == "pypi":
+                names += [p.name for p in up.link.packages if p.name]
+        seen: dict[str, str] = {}
+        for name in names:
+            seen.setdefault(normalize_project(name), name)
+        return list(seen.values())
+
     # -- zizmor ----------------------------------------------------------
     def start_zizmor(self) -> None:
         """Start zizmor in the background (or pick up a `zizmor.prestart` run); our own checks run meanwhile."""
@@ -290,22 +357,76 @@ class Context:
             self._zizmor.stop()
 
     # -- PyPI --------------------------------------------------------------
-    def pypi_project(self) -> Any:
-        """The project's JSON document as a `Fetched` (one request, shared by every PyPI check)."""
-        return self.cached("pypi_project", lambda: _expect_object(self._fetch([self.subject.json_url])[0]))
+    def pypi_project(self, project: str | None = None) -> Any:
+        """A project's JSON document as a `Fetched` (the subject's by default). The first call asks for every
+        released project at once and, when TP702 runs, each one's latest files' provenance as soon as its JSON
+        arrives: one client, one budget, about the time of the slowest chain (see `pypi.fetch_chained`)."""
+        from trustpub import pypi
+
+        key = normalize_project(project or self.subject.project)
+        if f"pypi_project:{key}" not in self._cache:
+            names = [n for n in dict.fromkeys(self.released_projects() + [project or self.subject.project])
+                     if f"pypi_project:{normalize_project(n)}" not in self._cache]
+            subjects = {replace(self.subject, project=n).json_url: replace(self.subject, project=n) for n in names}
+            triples: dict[str, tuple[str, str, str]] = {}
+
+            def follow(fetched: Any) -> list[str]:
+                if not self.prefetch_provenance or not fetched.ok or not isinstance(fetched.data, dict):
+                    return []
+                s = subjects[fetched.url]
+                version, files = latest_files(fetched.data)
+                urls = []
+                for name in files if version else []:
+                    url = s.provenance_url(version, name)
+                    triples[url] = (s.project, version, name)
+                    urls.append(url)
+                return urls
+
+            firsts, followed = pypi.fetch_chained_sync(list(subjects), follow, budget=self._remaining(),
+                                                       transport=self.transport)
+            for name, fetched in zip(names, firsts):
+                self._cache[f"pypi_project:{normalize_project(name)}"] = _expect_object(fetched)
+            for url, fetched in followed.items():
+                self._cache[f"provenance:{triples[url]}"] = _expect_object(fetched)
+        return self._cache[f"pypi_project:{key}"]
+
+    def provenance_many(self, wanted: list[tuple[str, str, str]]) -> list[Any]:
+        """Provenance answers for (project, version, filename) triples, all in one concurrent round."""
+        missing = [w for w in dict.fromkeys(wanted) if f"provenance:{w}" not in self._cache]
+        urls = [replace(self.subject, project=p).provenance_url(v, f) for p, v, f in missing]
+        for triple, fetched in zip(missing, self._fetch(urls)):
+            self._cache[f"provenance:{triple}"] = _expect_object(fetched)
+        return [self._cache[f"provenance:{w}"] for w in wanted]
 
     def provenance(self, version: str, filenames: list[str]) -> list[Any]:
-        key = f"provenance:{version}"
-        return self.cached(key, lambda: [_expect_object(f) for f in self._fetch(
-            [self.subject.provenance_url(version, name) for name in filenames])])
+        return self.provenance_many([(self.subject.project, version, name) for name in filenames])
 
-    def _fetch(self, urls: list[str]) -> list[Any]:
+    def _remaining(self) -> float:
+        """What is left of the run's one budget for PyPI (it starts with the first request)."""
         from trustpub import pypi  # httpx is imported only when PyPI is asked (keeps --offline fast)
 
         started = self._cache.setdefault("pypi_started", time.monotonic())
         budget = self.budget if self.budget is not None else pypi.DEFAULT_BUDGET
-        remaining = max(0.1, budget - (time.monotonic() - started))
+        return max(0.1, budget - (time.monotonic() - started))
+
+    def _fetch(self, urls: list[str]) -> list[Any]:
+        from trustpub import pypi
+
+        remaining = self._remaining()
         return pypi.fetch_all_sync(urls, budget=remaining, transport=self.transport)
+
+
+def latest_files(data: dict) -> tuple[str | None, list[str]]:
+    """(latest version, its files not yanked) of a project's JSON document."""
+    info = data.get("info") if isinstance(data.get("info"), dict) else {}
+    version = info.get("version")
+    files = data.get("urls")
+    releases = data.get("releases") if isinstance(data.get("releases"), dict) else {}
+    if not isinstance(files, list) or not files:
+        files = releases.get(version) or [] if isinstance(version, str) else []
+    names = [f["filename"] for f in files if isinstance(f, dict) and isinstance(f.get("filename"), str)
+             and f["filename"] and not f.get("yanked")]
+    return (str(version) if version else None), names
 
 
 def _expect_object(fetched: Any) -> Any:

@@ -24,7 +24,7 @@ def select_checks(only: Iterable[str] | None) -> list[Check]:
 def run_checks(repo: Repo, subject: Subject, *, offline: bool = True, only: Iterable[str] | None = None,
                pypirc: str | os.PathLike | None = None, env: Mapping[str, str] | None = None,
                transport: Any = None, budget: float | None = None, sources: Mapping[str, str] | None = None,
-               strict: bool = False, context: list | None = None) -> list[Result]:
+               strict: bool = False, context: list | None = None, package: Any = None) -> list[Result]:
     """Run the selected checks (all by default) and return their results in registry order.
 
     `sources` says where each subject value came from (see `cli.resolve_subject`); only values a person gave
@@ -33,7 +33,8 @@ def run_checks(repo: Repo, subject: Subject, *, offline: bool = True, only: Iter
     publishing model is what the checklist prints first)."""
     checks = select_checks(only)
     ctx = Context(repo, subject, offline=offline, pypirc=pypirc, env=os.environ if env is None else env,
-                  transport=transport, budget=budget, sources=sources, strict=strict)
+                  transport=transport, budget=budget, sources=sources, strict=strict, package=package)
+    ctx.prefetch_provenance = not offline and any(c.id == "TP702" for c in checks)
     if context is not None:
         context.append(ctx)
     if any(c.id == "TP301" for c in checks) and repo.workflow_paths():
@@ -50,7 +51,8 @@ def run_checks(repo: Repo, subject: Subject, *, offline: bool = True, only: Iter
                 continue
             assert outcome.status in STATUSES, outcome
             results.append(Result(c.id, c.slug, c.title, c.group, outcome.status,
-                                  redact_text(outcome.evidence), outcome.fix or c.fix))
+                                  redact_text(outcome.evidence), outcome.fix or c.fix,
+                                  [redact_text(i) for i in outcome.items] if outcome.items is not None else None))
     finally:
         ctx.close()
     return results

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -28,11 +29,17 @@ MSG_HEADER = "Trusted Publishing checklist for {project} on {index} ({slug}, {wo
 MSG_SOURCE_LINE = "  {key}: {value} (from {source})"
 MSG_SOURCES_HEAD = "Where these values come from (compared with the repository only when given by you):"
 MSG_OFFLINE_NOTE = "offline: PyPI was not asked"
+MSG_PACKAGE_NO_NAME = "--package {path}: cannot read the project's name ({why}); pass --project NAME too"
 MSG_SUMMARY = "{counts} -> exit {code}"
 MSG_FIX = "fix: {fix}"
 MSG_DOCS = "see the guide: {page}"
 MSG_FORMAT_CLASH = "--json asks for JSON, --format {format} for something else: give one of them"
 FORMATS = ("text", "json", "sarif")
+MSG_MANUAL_FOLDED = "{n} to confirm by hand: {page} (--manual lists them)"
+MANUAL_PAGE = "checklist.md"   # the guide's security checklist: every manual item with its page
+DEFAULT_WIDTH = 80             # columns when stdout is not a terminal
+MAX_ID_COLUMN = 11            # ids longer than this overrun the id column on their own line
+MIN_ROOM = 20                  # columns of text a wrapped line keeps however narrow the width
 
 EPILOG = """\
 examples:
@@ -68,6 +75,13 @@ def build_parser():
     parser.add_argument("--only", metavar="ID", action="append",
                         help="run only this check (id like TP105 or slug like publish-environment); repeatable")
     parser.add_argument("--list", action="store_true", help="list the checks (id, slug, title) and exit")
+    parser.add_argument("--manual", "--all", dest="manual", action="store_true",
+                        help="list the manual items (TP9xx) one by one (default: one line with the page to read)")
+    parser.add_argument("--width", metavar="COLUMNS", type=int,
+                        help="wrap text at this width (default: the terminal's, 80 when not a terminal)")
+    parser.add_argument("--package", metavar="PATH",
+                        help="check one package of several: its folder (or its pyproject.toml/setup.py), relative "
+                             "to the repository; its name becomes the project unless --project is given")
     parser.add_argument("--strict", action="store_true",
                         help="zizmor's findings fail in every workflow (default: only in workflows that upload)")
     return parser
@@ -93,8 +107,43 @@ def use_colour(stream=None) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
+def output_width(stream=None) -> int:
+    """The terminal's width when stdout is one, else 80 (a pipe, a file, a CI log)."""
+    stream = stream or sys.stdout
+    if getattr(stream, "isatty", lambda: False)():
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return DEFAULT_WIDTH
+
+
+def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """`text` wrapped to `width` columns: `first` before the first line, `rest` (spaces) before the others.
+    Long words (URLs, paths) are never broken: a line holding one may run past the width."""
+    room = max(MIN_ROOM, width - len(rest))
+    first_room = max(MIN_ROOM, width - len(first))
+    words = text.split()
+    if not words:
+        return [first.rstrip()]
+    lines: list[str] = []
+    current, limit = "", first_room
+    for word in words:
+        if current and len(current) + 1 + len(word) > limit:
+            lines.append(current)
+            current, limit = word, room
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return [(first if i == 0 else rest) + line for i, line in enumerate(lines)]
+
+
+def _collapse_manual(results) -> tuple[list, list]:
+    """(the results shown one by one, the manual items folded into one line)."""
+    manual = [r for r in results if r.group == "manual" and r.status == "manual"]
+    return [r for r in results if r not in manual], manual
+
+
 def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Path | None = None,
-                 model=None, sources: dict | None = None) -> list[str]:
+                 width: int = 80, show_manual: bool = False, model=None, sources: dict | None = None
+                 ) -> list[str]:
     from trustpub.checks import GROUPS, exit_code, summarize
 
     def paint(status: str, text: str) -> str:
@@ -104,34 +153,59 @@ def render_table(results, subject, *, offline: bool, colour: bool, repo_root: Pa
     if model is not None:  # how the repository publishes comes first (trustpub.publishing)
         from trustpub.publishing import describe_model
 
-        lines += describe_model(model) + [""]
+        for described in describe_model(model):  # wrapped like every other line, under its own indent
+            lead = described[:len(described) - len(described.lstrip())]
+            lines += wrap(described, width, lead, lead + "  ")
+        lines.append("")
     def shown(key: str) -> str:  # an assumed value is marked as one
         value = getattr(subject, key)
         return f"{value} (assumed)" if sources and sources.get(key) == SOURCE_ASSUMED else value
 
-    lines.append(MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
-                                   workflow=shown("workflow"), environment=shown("environment")))
+    lines += wrap(MSG_HEADER.format(project=subject.project, index=subject.index_name, slug=subject.slug,
+                                    workflow=shown("workflow"), environment=shown("environment")), width, "", "  ")
     if sources:
-        lines.append(MSG_SOURCES_HEAD)
-        lines += [MSG_SOURCE_LINE.format(key=key, value=getattr(subject, key), source=source)
-                  for key, source in sources.items()]
+        lines += wrap(MSG_SOURCES_HEAD, width, "", "  ")
+        for key, source in sources.items():
+            lines += wrap(MSG_SOURCE_LINE.format(key=key, value=getattr(subject, key), source=source).strip(),
+                          width, "  ", "    ")
     if offline:
         lines.append(MSG_OFFLINE_NOTE)
-    id_width = max([len(r.id) for r in results] + [5])
+    shown, folded = (list(results), []) if show_manual else _collapse_manual(results)
+    ids = [r.id for r in shown] + ([_folded_ids(folded)] if folded else [])
+    # Long ids (zizmor's TP301.<audit>) overrun their column on their own line rather than push every
+    # evidence line to the right.
+    id_width = max([len(i) for i in ids if len(i) <= MAX_ID_COLUMN] + [5])
     indent = " " * (2 + 6 + 2 + id_width + 2)
     group = None
-    for r in results:
+
+    for r in shown:
         if r.group != group:
             group = r.group
             lines += ["", GROUPS[group]]
-        lines.append(f"  {paint(r.status, r.status.upper().ljust(6))}  {r.id.ljust(id_width)}  {r.title}")
-        lines.append(f"{indent}{r.evidence}")
+        # The head is as wide as the indent, so wrapping counts the colour codes as zero columns.
+        plain_head = f"  {r.status.upper().ljust(6)}  {r.id.ljust(id_width)}  "
+        titled = wrap(r.title, width, plain_head if len(plain_head) > len(indent) else indent, indent)
+        head = f"  {paint(r.status, r.status.upper().ljust(6))}  {r.id.ljust(id_width)}  "
+        lines.append(head + titled[0][max(len(plain_head), len(indent)):])
+        lines.extend(titled[1:])
+        lines.extend(wrap(r.evidence, width, indent, indent))
         if r.status in ("fail", "warn", "manual") and r.fix:
-            lines.append(f"{indent}{fix_hint(r.fix, repo_root)}")
+            lines.append(indent + fix_hint(r.fix, repo_root))  # one command or page: pasteable, never wrapped
+    if folded:
+        if group != "manual":
+            lines += ["", GROUPS["manual"]]
+        text = wrap(MSG_MANUAL_FOLDED.format(n=len(folded), page=f"docs/{MANUAL_PAGE}"), width, indent, indent)
+        head = f"  {paint('manual', 'MANUAL')}  {_folded_ids(folded).ljust(id_width)}  "
+        lines += [head + text[0][len(indent):], *text[1:]]
     counts = summarize(results)
-    shown = ", ".join(paint(s, f"{n} {s}") for s, n in counts.items())
-    lines += ["", MSG_SUMMARY.format(counts=shown, code=exit_code(results))]
+    shown_counts = ", ".join(paint(s, f"{n} {s}") for s, n in counts.items())
+    lines += ["", MSG_SUMMARY.format(counts=shown_counts, code=exit_code(results))]
     return lines
+
+
+def _folded_ids(folded) -> str:
+    """`TP9xx` for the manual group (the id column stays as narrow as the ids)."""
+    return folded[0].id if len(folded) == 1 else folded[0].id[:3] + "xx"
 
 
 def as_json(results, subject, *, repo, offline: bool, model=None, sources: dict | None = None) -> dict:
@@ -192,6 +266,15 @@ def run_checklist(args) -> int:
     from trustpub.checks import exit_code, run_checks, select_checks
 
     select_checks(args.only)  # an unknown --only is bad usage before anything runs
+    package = None
+    if args.package:
+        from trustpub.packages import select_package
+
+        package = select_package(repo, args.package)
+        if not args.project:
+            if package.name is None:
+                raise BadInput(MSG_PACKAGE_NO_NAME.format(path=args.package, why=package.name_source))
+            args.project = package.name
     resolved = resolve_subject(repo, args)
     subject, sources = resolved.subject, resolved.sources
     if not repo.workflow_paths():
@@ -199,7 +282,7 @@ def run_checklist(args) -> int:
     offline = args.offline or os.environ.get(OFFLINE_ENV, "") not in ("", "0")
     ctx: list = []
     results = run_checks(repo, subject, offline=offline, only=args.only, pypirc=args.pypirc, sources=sources,
-                         strict=args.strict, context=ctx)
+                         strict=args.strict, context=ctx, package=package)
     model = ctx[0].model
     if output_format(args) == "json":
         out(json.dumps(as_json(results, subject, repo=repo, offline=offline, model=model, sources=sources),
@@ -212,8 +295,9 @@ def run_checklist(args) -> int:
                        fix_hint=lambda fix: fix_hint(fix, repo.root))
         out(json.dumps(log, indent=2, ensure_ascii=False))
     else:
+        width = args.width if args.width and args.width > 0 else output_width()
         for line in render_table(results, subject, offline=offline, colour=use_colour(), repo_root=repo.root,
-                                 model=model, sources=sources):
+                                 width=width, show_manual=args.manual, model=model, sources=sources):
             out(line)
     return exit_code(results)
 
