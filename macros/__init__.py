@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from macros import action_pins
 from macros import checklist
+from macros import diagnose_page
 from macros import jinja_cache
+from macros import personal
 from macros import site
 from macros import troubleshooting
 from macros.badges import cache_root
@@ -23,11 +25,15 @@ def define_env(env) -> None:
         subject = subject_from_mapping((env.conf.get("extra") or {}).get("tp"), source=str(env.conf.config_file_path))
     except BadInput as exc:  # one line naming the key, not a traceback
         raise PluginError(str(exc)) from None
-    env.variables["tp"] = subject
+    # Pages see the subject with every value marked (macros/personal.py): the reader's own values
+    # replace them in the browser. The macros that ask PyPI or run scripts get the plain subject.
+    env.variables["tp"] = personal.marked(subject)
     site.register(env, subject)
     action_pins.register(env, site.ROOT)
-    checklist.register(env, subject)
+    personal.mark_example_workflows(env, subject)
+    checklist.register(env, personal.marked(subject))
     troubleshooting.register(env, subject)
+    diagnose_page.register(env)
 
 
 def on_pre_page_macros(env) -> None:

@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -101,6 +101,7 @@ class ProjectInfo:
     python: str | None = None         # e.g. "3.11 | 3.12 | 3.13" or ">=3.11"
     released: str | None = None       # YYYY-MM-DD of the latest version's first upload
     from_cache: bool = False
+    cached_on: str | None = None      # YYYY-MM-DD of a cached answer shown because PyPI did not answer
 
     @property
     def ok(self) -> bool:
@@ -252,6 +253,8 @@ def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: 
         from trustpub.pypi import fetch_all_sync  # (importing httpx counts against the budget too)
 
         budget = settings.budget if budget_left is None else budget_left
+        if all(entry is not None for _, _, entry in to_fetch):
+            budget = min(budget, STALE_WAIT)
         budget = max(0.05, budget - (time.monotonic() - started))
         answers = fetch_all_sync(urls, timeout=settings.timeout, budget=budget,
                                  transport=transport, headers=headers)
@@ -270,6 +273,12 @@ def fetch_projects(subjects: Iterable[Subject], settings: BadgeSettings, cache: 
 # on another CPU instead of taking turns with page rendering for this process's GIL.
 
 FETCH_MARGIN = 1.0  # seconds a build waits past the budget for the process to report
+# When every project has a cached answer (older than its TTL), a build asks PyPI again but waits this
+# long at most, and shows the cached answer with its date when PyPI has not answered by then; only a
+# build with nothing cached waits up to the budget.
+STALE_WAIT = 0.3
+MSG_STALE_LOG = "PyPI badges for %s: %s"
+MSG_WAITED_LOG = "PyPI badges: the build waited %.2fs for PyPI after rendering"
 # The request travels in the environment, not on the command line: an index URL may carry
 # credentials, and a process's environment is readable by its user only.
 REQUEST_ENV = "TP_BADGE_FETCH_REQUEST"
@@ -282,7 +291,8 @@ def fetch_request(subjects: Iterable[Subject], settings: BadgeSettings, cache: B
                   deadline: float) -> str:
     """What the fetch process is given: the subjects, settings, cache folder and deadline (epoch)."""
     return json.dumps({"subjects": [asdict(s) for s in subjects], "settings": asdict(settings),
-                       "cache": str(cache.folder) if cache else None, "deadline": deadline})
+                       "cache": str(cache.folder) if cache else None, "deadline": deadline,
+                       "started": time.time()})
 
 
 def serve_fetch_request(text: str) -> str:
@@ -294,7 +304,7 @@ def serve_fetch_request(text: str) -> str:
     cache = BadgeCache(Path(req["cache"])) if req["cache"] else None
     deadline = float(req["deadline"])
     infos = fetch_projects(subjects, settings, cache, budget_left=deadline - time.time())
-    seconds = time.time() - (deadline - settings.budget)
+    seconds = time.time() - float(req.get("started", deadline - settings.budget))
     return json.dumps({"infos": [asdict(i) for i in infos], "seconds": round(seconds, 3)})
 
 
@@ -311,14 +321,14 @@ def start_fetch_process(subjects: list[Subject], settings: BadgeSettings, cache:
 
 
 def collect_fetch_process(proc: subprocess.Popen, subjects: list[Subject],
-                          deadline: float) -> tuple[list[ProjectInfo], float | None]:
+                          deadline: float, margin: float = FETCH_MARGIN) -> tuple[list[ProjectInfo], float | None]:
     """The process's answer and how long the fetch took, waiting until the deadline (plus a margin)
     at most; never raises (a failure makes every badge unavailable, saying why)."""
     def all_unavailable(reason: str) -> tuple[list[ProjectInfo], None]:
         return [ProjectInfo(s.project, s.index_name, state=UNAVAILABLE, reason=reason) for s in subjects], None
 
     try:
-        out, err = proc.communicate(timeout=max(0.0, deadline - time.time()) + FETCH_MARGIN)
+        out, err = proc.communicate(timeout=max(0.0, deadline - time.time()) + margin)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
@@ -343,6 +353,18 @@ def _from_cache(entry: CacheEntry, s: Subject) -> ProjectInfo:
     return info
 
 
+def stale_fallback(info: ProjectInfo, entry: CacheEntry | None, s: Subject) -> ProjectInfo:
+    """The cached answer, dated, in place of an unavailable one (PyPI did not answer in time)."""
+    if info.state != UNAVAILABLE or entry is None:
+        return info
+    cached = _from_cache(entry, s)
+    if not cached.ok:
+        return info
+    cached.cached_on = datetime.fromtimestamp(entry.stored_at, tz=timezone.utc).date().isoformat()
+    cached.reason = f"{info.reason}; showing the answer cached on {cached.cached_on}"
+    return cached
+
+
 def _from_answer(got: "Fetched", entry: CacheEntry | None, s: Subject, cache: BadgeCache | None,
                  now: float) -> ProjectInfo:
     if got.not_modified:
@@ -356,7 +378,8 @@ def _from_answer(got: "Fetched", entry: CacheEntry | None, s: Subject, cache: Ba
             cache.put(entry)
         return _from_cache(entry, s)
     if not got.ok:
-        return ProjectInfo(s.project, s.index_name, state=UNAVAILABLE, reason=f"{s.json_url}: {got.error}")
+        return stale_fallback(ProjectInfo(s.project, s.index_name, state=UNAVAILABLE,
+                                          reason=f"{s.json_url}: {got.error}"), entry, s)
     info = parse_project_json(got.data, s.project, s.index_name)
     if info.ok and cache:
         cache.put(CacheEntry(s.json_url, now, got.data, got.etag, got.last_modified))
@@ -421,6 +444,9 @@ def render_badges(info: ProjectInfo) -> str:
             render_badge("released", info.released or "unknown", COLOR_DATE if info.released else COLOR_MISSING,
                          f"date the latest {info.project} release was uploaded"),
         ]
+        if info.cached_on:
+            parts.append(render_badge("as of", info.cached_on, COLOR_MISSING,
+                                      f"{index} did not answer in time: {info.project}'s data as cached on {info.cached_on}"))
     else:
         value = info.state
         why = f"{index} data for {info.project} is {value}: {info.reason}"
@@ -452,8 +478,10 @@ class BadgeBoard:
     _proc: subprocess.Popen | None = field(default=None, repr=False)
     _deadline: float = field(default=0.0, repr=False)  # time.time() when the budget runs out
     _started: float = field(default=0.0, repr=False)   # time.monotonic() of start()
+    _margin: float = field(default=FETCH_MARGIN, repr=False)  # how long past the deadline to wait for the process
     _slots: set[Path] = field(default_factory=set, repr=False)
     seconds: float = 0.0  # time the fetch took
+    waited: float = 0.0   # time the build was blocked waiting for the fetch process
 
     def start(self) -> None:
         """Fetch in the background (nothing to wait for offline or when the cache is fresh)."""
@@ -466,7 +494,9 @@ class BadgeBoard:
         if self.offline or fresh:
             self._load()
             return
-        self._deadline = time.time() + self.settings.budget
+        stale = self.cache is not None and all(self.cache.get(s.json_url) is not None for s in self.subjects)
+        self._margin = 0.0 if stale else FETCH_MARGIN
+        self._deadline = time.time() + (min(self.settings.budget, STALE_WAIT) if stale else self.settings.budget)
         self._started = time.monotonic()
         if self.transport is None:
             try:
@@ -480,7 +510,13 @@ class BadgeBoard:
     def _load(self) -> dict[tuple[str, str], ProjectInfo]:
         if self._infos is None:
             if self._proc is not None:
-                infos, seconds = collect_fetch_process(self._proc, self.subjects, self._deadline)
+                blocked = time.monotonic()
+                infos, seconds = collect_fetch_process(self._proc, self.subjects, self._deadline, self._margin)
+                self.waited = time.monotonic() - blocked
+                log.info(MSG_WAITED_LOG, self.waited)
+                # A process that did not report in time: the cached answers, dated, where there are any.
+                infos = [stale_fallback(i, self.cache.get(s.json_url) if self.cache else None, s)
+                         for i, s in zip(infos, self.subjects)]
                 self.seconds = seconds if seconds is not None else time.monotonic() - self._started
             else:
                 started = time.monotonic()
@@ -495,6 +531,8 @@ class BadgeBoard:
             for info in infos:
                 if info.state == UNAVAILABLE:
                     log.info(MSG_UNAVAILABLE_LOG, f"{info.project} on {info.index_name}", info.reason)
+                elif info.cached_on:
+                    log.info(MSG_STALE_LOG, f"{info.project} on {info.index_name}", info.reason)
             self._infos = {(s.index, s.project): i for s, i in zip(self.subjects, infos)}
         return self._infos
 

@@ -24,6 +24,7 @@ from mkdocs.exceptions import PluginError
 
 from macros.badges import (BadgeBoard, BadgeCache, BadgeSettings, cache_root, default_cache_dir,
                            offline_requested)
+from macros import personal
 from macros.toolkit import ToolkitSource, install_section, toolkit_source
 from trustpub.config import Subject
 from trustpub.errors import BadInput
@@ -337,14 +338,16 @@ def register(env, subject: Subject) -> None:
 
     macros = {
         "include_file": lambda path=".github/workflows/release.yml", highlight=None, title=None, lang=None:
-            include_file(path, highlight, title=title, lang=lang),
+            personal.mark_workflow(include_file(path, highlight, title=title, lang=lang), subject, path)
+            if path.startswith(".github/workflows/") else include_file(path, highlight, title=title, lang=lang),
         "line_number": lambda path, text: line_number(path, text),
         "script_help": cached_help,
         "script_link": lambda name: script_link(name, source),
         "script_url": lambda name: script_url(name, source),
         "install_toolkit": lambda heading="##": install_section(heading),
         "pypi_badges": lambda: board.slot(subject, _page_dest(env)),
-        "publisher_form_table": lambda index=None: publisher_table(subject, index),
+        "publisher_form_table": lambda index=None: publisher_table(personal.marked(subject), index),
+        "checklist_command": lambda: personal.checklist_command(subject),
     }
     for name, func in macros.items():
         env.macro(guarded(func), name)

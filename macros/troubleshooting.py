@@ -6,6 +6,7 @@ matches logs against, so the page and the script cannot drift apart.
 
 from __future__ import annotations
 
+from macros.personal import mark_values, marked
 from macros.site import ROOT, SiteError, known_scripts, run_cache_dir, run_script, script_link
 from trustpub.diagnose import example_log, render_troubleshooting_markdown as render_cases
 
@@ -25,7 +26,7 @@ def render_troubleshooting_markdown(subject, repo_url: str | None = None) -> str
         command = f"`trustpub {BY_SCRIPT[name].name}` " if name in BY_SCRIPT else ""
         return f"{command}({script_link(name, repo_url)})" if name in available else f"`scripts/{name}`"
 
-    return render_cases(subject, link)
+    return render_cases(marked(subject), link)
 
 
 def diagnose_example_output(subject) -> str:
@@ -45,8 +46,21 @@ def diagnose_example(subject) -> str:
     """The example log (text block) and the diagnosis of it (console block)."""
     log = example_log(subject).rstrip("\n")
     output = diagnose_example_output(subject)
-    return (f'```text title="failed-job.log"\n{log}\n```\n\n'
-            f"```console\n$ trustpub diagnose failed-job.log\n{output}\n```")
+    return (f'```text title="failed-job.log"\n{mark_values(log, subject)}\n```\n\n'
+            f"```console\n$ trustpub diagnose failed-job.log\n{_mark_output(output, subject)}\n```")
+
+
+def _mark_output(output: str, subject) -> str:
+    """diagnose.py's output with the configured values marked: names anywhere, the environment in
+    its row of the comparison (elsewhere "pypi" is also the index)."""
+    lines = []
+    for line in mark_values(output, subject, ("project", "owner", "repository", "workflow")).split("\n"):
+        label = "Environment name "
+        if line.lstrip().startswith(label):
+            cut = line.index(label) + len(label)
+            line = line[:cut] + mark_values(line[cut:], subject, ("environment",))
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def register(env, subject) -> None:

@@ -50,11 +50,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 
 from _rendered import build_site  # noqa: E402
 from local_pypi import BlackHole, MockPyPI, project_json  # noqa: E402
 from trustpub.config import load_site_config  # noqa: E402
 
+STALE_LIMIT = 0.3  # seconds a build with a stale cached answer may wait for PyPI
 BUILT_IN = re.compile(r"Documentation built in ([0-9.]+) seconds")
 
 
@@ -90,6 +92,7 @@ def bare_config(folder: Path, docs_dir: Path | None = None, name: str = "bare.ym
         f"docs_dir: {docs_dir or ROOT / 'docs'}\n"
         f"theme:\n  custom_dir: {ROOT / 'overrides'}\n"
         "watch: []\n"
+        "hooks: []\n"  # ours (personal values, Pyodide) are part of what is measured against bare
         f"strict: {'true' if docs_dir else 'false'}\n"
         "plugins:\n  - search\n", encoding="utf-8")
     return path
@@ -107,6 +110,8 @@ def plugin_only_config(folder: Path, docs_dir: Path) -> Path:
 
 
 FETCHED = re.compile(r"PyPI badges: \d+ project\(s\), (\d+) from cache, in ([0-9.]+)s")
+WAITED = re.compile(r"PyPI badges: the build waited ([0-9.]+)s")
+waits: list[tuple[str, float, bool]] = []  # (variant, seconds the build was blocked on PyPI, cached value dated?)
 fetches: list[tuple[str, float, bool]] = []  # (variant, seconds the PyPI fetch took, live data?)
 
 
@@ -121,6 +126,9 @@ def build(config: Path | None, site: Path, env: dict[str, str], variant: str = "
     f = FETCHED.search(res.stderr)
     if f:
         fetches.append((variant, float(f.group(2)), "data unavailable" not in res.stderr))
+    w = WAITED.search(res.stderr)
+    if w:
+        waits.append((variant, float(w.group(1)), "showing the answer cached on" in res.stderr or ">as of<" in res.stderr))
     m = BUILT_IN.search(res.stderr)
     return wall, float(m.group(1)) if m else float("nan")
 
@@ -137,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 
     extra_tp = load_site_config(ROOT / "mkdocs.yml")["extra"]["tp"]
     budget = float((extra_tp.get("badges") or {}).get("budget", 2.0))
+    ttl = float((extra_tp.get("badges") or {}).get("cache_ttl", 3600))
     project = extra_tp["project"]
     tmp = Path(tempfile.mkdtemp(prefix="tp-bench-"))
     # PYTHONDONTWRITEBYTECODE (set on some CI machines) would make every build compile our macros and
@@ -149,13 +158,19 @@ def main(argv: list[str] | None = None) -> int:
     bare = bare_config(tmp, expanded)
     as_written = bare_config(tmp, name="as_written.yml")
     plugin_only = plugin_only_config(tmp, expanded)
-    variants = ("bare", "as-written", "plugin-only", "site", "offline", "blackhole")
+    variants = ("bare", "as-written", "plugin-only", "site", "offline", "blackhole", "stale-hole")
     results: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
     order = random.Random(20261125)  # each round runs the variants in a new order: no fixed neighbour
     try:
         with MockPyPI({project: project_json(project)}, lifetime=3600) as pypi, BlackHole(lifetime=3600) as hole:
             def run_site(name: str, **env: str) -> tuple[float, float]:
                 shutil.rmtree(tmp / "cache" / "tp-badges", ignore_errors=True)  # every build asks PyPI again
+                return build(None, tmp / name, {**base_env, **env}, name)
+
+            def run_stale(name: str, **env: str) -> tuple[float, float]:
+                # The project's answer cached a TTL (and a minute) ago, PyPI black-holed.
+                shutil.rmtree(tmp / "cache" / "tp-badges", ignore_errors=True)
+                put_stale_answer(tmp / "cache" / "tp-badges", extra_tp, hole.url, ttl + 60)
                 return build(None, tmp / name, {**base_env, **env}, name)
 
             runners = {
@@ -165,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                 "site": lambda: run_site("site", TP_INDEX_URL=pypi.url),
                 "offline": lambda: run_site("offline", TP_OFFLINE="1"),
                 "blackhole": lambda: run_site("blackhole", TP_INDEX_URL=hole.url),
+                "stale-hole": lambda: run_stale("stale-hole", TP_INDEX_URL=hole.url),
             }
             cold = run_site("cold", TP_INDEX_URL=pypi.url)  # also fills the --help cache
             for name in ("bare", "as-written", "plugin-only"):  # warm-up: file system cache, .pyc
@@ -181,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in report.items():
         print(f"{name:<12} {r.best:7.2f} {r.median:9.2f} {r.ratio:7.2f} {r.low:5.2f}-{r.high:<5.2f} {r.built:11.2f}")
     print(f"{'cold (1st)':<12} {cold[0]:7.2f}   (one build, scripts' --help not cached yet)")
-    for variant in ("site", "blackhole"):
+    for variant in ("site", "blackhole", "stale-hole"):
         got = [(sec, live) for v, sec, live in fetches if v == variant]
         if got:
             print(f"PyPI fetch in '{variant}' builds: {min(s for s, _ in got):.2f}-{max(s for s, _ in got):.2f} s "
@@ -196,11 +212,32 @@ def main(argv: list[str] | None = None) -> int:
     print(f"site / as-written (includes the cost of the content the macros add): {statistics.median(as_written):.2f}")
     site_ratio = report["site"].ratio
     hole_extra = statistics.median(paired(results["blackhole"], results["bare"], operator.sub))
+    stale_extra = statistics.median(paired(results["stale-hole"], results["offline"], operator.sub))
+    stale_waits = [sec for v, sec, _ in waits if v == "stale-hole"]
+    hole_waits = [sec for v, sec, _ in waits if v == "blackhole"]
+    dated = sum(1 for v, _, d in waits if v == "stale-hole" and d)
     ok_site, ok_hole = site_ratio <= 1.25, hole_extra <= budget + 0.3
+    ok_stale = bool(stale_waits) and max(stale_waits) <= STALE_LIMIT and dated == len(stale_waits)
     print(f"goal site <= 1.25 x bare: {site_ratio:.2f} -> {'met' if ok_site else 'NOT met'}")
     print(f"goal blackhole <= bare + budget + 0.3 s: bare + {hole_extra:.2f} s (limit + {budget + 0.3:.2f} s) -> "
           f"{'met' if ok_hole else 'NOT met'}")
-    return 0 if ok_site and ok_hole else 1
+    if hole_waits:
+        print(f"nothing cached, PyPI black-holed: the build waited {min(hole_waits):.2f}-{max(hole_waits):.2f} s "
+              f"for PyPI after rendering (up to the {budget:g} s budget, counted from the start of the build)")
+    print(f"goal stale cache + blackhole: build waits <= {STALE_LIMIT:g} s for PyPI and shows the cached value "
+          f"with its date: waited {max(stale_waits or [float('nan')]):.2f} s at most, dated in {dated}/{len(stale_waits)} "
+          f"builds (whole build offline + {stale_extra:.2f} s, the fetch process's own start-up included) -> "
+          f"{'met' if ok_stale else 'NOT met'}")
+    return 0 if ok_site and ok_hole and ok_stale else 1
+
+
+def put_stale_answer(folder: Path, extra_tp: dict, index_url: str, age: float) -> None:
+    """The badge cache holds the site's project as the index at index_url answered `age` seconds ago."""
+    from macros.badges import BadgeCache, CacheEntry
+    from trustpub.config import subject_from_mapping
+
+    subject = subject_from_mapping({**extra_tp, "index_url": index_url})
+    BadgeCache(folder).put(CacheEntry(subject.json_url, time.time() - age, project_json(subject.project)))
 
 
 def paired(these: list[tuple[float, float]], base: list[tuple[float, float]], op) -> list[float]:

@@ -16,8 +16,11 @@ import contextlib
 import importlib.util
 import io
 import itertools
+import os
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -62,6 +65,41 @@ def side_by_side(left: list[str], right: list[str], gap: str = "   |   ") -> str
                      for a, b in itertools.zip_longest(left, right, fillvalue=""))
 
 
+TROUBLESHOOTING = "troubleshooting.md"
+COLD_LIMIT = 500_000  # bytes: the troubleshooting page before the reader uses the box
+READY_LIMIT = 5.0     # seconds from the first paste to the diagnosis, cold cache
+
+
+def measure_diagnosis(site_dir: Path, pages: list[dict], runs: int = 3) -> list[str]:
+    """The troubleshooting page's cold weight, and the seconds from the first paste of a log to its
+    diagnosis on the page (Pyodide and the diagnosis code fetched from 127.0.0.1, empty cache)."""
+    from trustpub.config import Subject
+    from trustpub.diagnose import example_log
+
+    page = next((p for p in pages if p["src_path"] == TROUBLESHOOTING), None)
+    if page is None:
+        return [f"{TROUBLESHOOTING} is not in the site"]
+    log = example_log(Subject(project="example", owner="example-org", repository="example"))
+    weights, ready = [], []
+    with serve(site_dir) as base_url, launch_chromium() as browser:
+        for _ in range(runs):
+            v = visit(browser, base_url + page["url"], measure=True)
+            try:
+                weights.append(v.transferred)
+                started = time.monotonic()
+                v.page.locator("#tp-diagnose-log").fill(log)  # a paste: focus, then the text
+                v.page.wait_for_selector("#tp-diagnose[data-diagnosed]", timeout=120_000)
+                ready.append(time.monotonic() - started)
+            finally:
+                v.close()
+    weight, seconds = statistics.median(weights), statistics.median(ready)
+    return [f"{TROUBLESHOOTING} before the box is used: {weight / 1e6:.3f} MB cold "
+            f"(goal < {COLD_LIMIT / 1e6:.1f} MB) -> {'met' if weight < COLD_LIMIT else 'NOT met'}",
+            f"first paste -> diagnosis shown: median {seconds:.2f} s of {runs} cold runs "
+            f"({min(ready):.2f}-{max(ready):.2f}; goal <= {READY_LIMIT:g} s) -> "
+            f"{'met' if seconds <= READY_LIMIT else 'NOT met'}; load average {os.getloadavg()[0]:.1f}"]
+
+
 def build_benchmark():
     """tests/benchmark.py's entry point, if the site helper's benchmark exists."""
     path = HERE / "benchmark.py"
@@ -85,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         left = ["Page weight in Chromium (site from 127.0.0.1, built offline)",
                 "cold: empty cache; warm: after loading the home page", ""]
         left += [f"skipped: {reason}"] if reason else format_pages(measure_pages(build.site, build.pages))
+        diagnosis = [] if reason else ["", "In-page diagnosis (Pyodide from this site)"] + measure_diagnosis(
+            build.site, build.pages)
     bench = build_benchmark()
     right = ["Build time (tests/benchmark.py)", ""]
     status = 0
@@ -96,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             status = bench.main(argv) or 0
         right += captured.getvalue().rstrip("\n").split("\n")
     print(side_by_side(left, right))
+    print("\n".join(diagnosis))
     return status
 
 

@@ -78,5 +78,12 @@ def test_serve_watches_macros_scripts_and_workflows(config):
 
 def test_mermaid_is_served_by_the_site(config):
     scripts = [str(s) for s in config["extra_javascript"]]
-    assert scripts == ["assets/javascripts/mermaid-loader.js"]
+    # personal.js fills in the reader's values; diagnose-page.js waits for the troubleshooting box.
+    assert scripts == ["assets/javascripts/mermaid-loader.js", "assets/javascripts/personal.js",
+                       "assets/javascripts/diagnose-page.js"]
     assert (ROOT / "docs" / "assets" / "javascripts" / "mermaid.min.js").stat().st_size > 1_000_000
+
+
+def test_hooks_mark_personal_values_and_ship_pyodide(config):
+    # macros/hooks.py: personal-value markers become spans after Markdown; Pyodide goes into the site.
+    assert [Path(h.__file__).resolve() for h in config["hooks"].values()] == [(ROOT / "macros" / "hooks.py").resolve()]

@@ -78,7 +78,7 @@ def test_sdist_holds_what_the_site_and_the_tests_need(dist):
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     for path in ("pyproject.toml", "mkdocs.yml", "README.md", ".github/workflows/release.yml", "docs/index.md",
-                 "macros/site.py", "scripts/checklist.py", "src/trustpub/checks/workflow.py", "tests/conftest.py"):
+                 "macros/site.py", "package.json", "scripts/checklist.py", "src/trustpub/checks/workflow.py", "tests/conftest.py"):
         assert path in names, path
 
 
