@@ -34,6 +34,10 @@ EXPECTED = {
     "check --repo ../mypkg --project mypkg": 0,
     "check --repo . --format json": 0,
     "check --repo . --format sarif": 0,
+    # the command the checklist and workflow pages build from the reader's values (here: the reader of
+    # the test repository, acme/widget, whose workflow publishes as release.yml in environment pypi)
+    "check --repo . --project widget --owner acme --repository widget --workflow release.yml "
+    "--environment pypi --index pypi": 0,
     # the page's example names a monorepo's folder; this test's repository has its one package at the
     # root, so the folder is not a Python project: bad input, one line, exit 2
     "check --package packages/core": 2,
@@ -57,6 +61,21 @@ STUBS = {
 }
 
 
+# The reader of these tests: the owner of the test repository (tests/test_install.py user_repo_files).
+READER = {"project": "widget", "project_slug": "widget", "owner": "acme", "repository": "widget"}
+
+
+def as_reader(text: str) -> str:
+    """The text as the reader sees it once "Your project" is filled in: each marked subject value
+    (macros/personal.py) becomes the reader's; the other marked values stay the configured ones."""
+    from macros.personal import END, KEYS, mark, unmark
+
+    for key in KEYS:
+        opening = mark(key, "")[:2]  # START and the character naming the key
+        text = re.sub(re.escape(opening) + f"([^{END}]*){END}", lambda m, key=key: READER.get(key, m.group(1)), text)
+    return unmark(text)
+
+
 @pytest.fixture(scope="module")
 def printed(request) -> list[tuple[str, str]]:
     """(page, command line) for every shell line of the built site that runs trustpub."""
@@ -70,7 +89,7 @@ def printed(request) -> list[tuple[str, str]]:
             text = console_commands(pf.fence.content)
         else:
             continue
-        for line in text.splitlines():
+        for line in as_reader(text).splitlines():
             line = line.split("  #", 1)[0].strip()
             if re.search(r"(^|\s|\|\s*)trustpub(\s|$)", line):
                 found.append((pf.page, line))
