@@ -221,6 +221,52 @@ def test_search_finds_id_token(site, base_url, browser):
         v.close()
 
 
+def search_index_requests(requests: list[str]) -> int:
+    """How many times the page asked for Material's search index (about 200 KB)."""
+    return sum(1 for u in requests if urlsplit(u).path.endswith("/search/search_index.json"))
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("how", ["keyboard shortcut", "phone search button"])
+def test_search_index_is_fetched_when_the_reader_turns_to_search(how, site, base_url, browser):
+    """docs/assets/javascripts/search-on-demand.js: no page load fetches the index; opening search does,
+    and search then works."""
+    v = visit(browser, _url(base_url, site.page("troubleshooting.md")),
+              viewport=PHONE if how == "phone search button" else None)
+    try:
+        p = v.page
+        assert search_index_requests(v.requests) == 0, "the search index was fetched before the reader searched"
+        if how == "keyboard shortcut":
+            p.keyboard.press("/")  # Material's shortcut: focuses the search box
+        else:
+            p.locator("label.md-header__button[for='__search']").first.click()
+        p.locator("input.md-search__input").wait_for(state="visible")
+        p.keyboard.type(SEARCH_TERM, delay=20)
+        p.locator(".md-search-result__item").first.wait_for(state="visible")
+        assert search_index_requests(v.requests) == 1, v.requests
+        results = p.locator(".md-search-result__list").inner_text()
+        assert SEARCH_TERM in results, f"search results do not mention {SEARCH_TERM}: {results[:500]!r}"
+        assert not v.console_errors and not v.page_errors and not v.failed, \
+            (v.console_errors, v.page_errors, v.failed)
+    finally:
+        v.close()
+
+
+def test_page_reached_from_a_search_result_highlights_the_terms(site, base_url, browser):
+    """A search result links to `page/?h=term`: that page needs the index at once, to highlight."""
+    v = visit(browser, _url(base_url, site.page("workflow.md")) + "?h=" + SEARCH_TERM)
+    try:
+        assert search_index_requests(v.requests) == 1, v.requests
+        v.page.locator("article mark").first.wait_for(state="attached")
+        marked = {t.lower() for t in v.page.locator("article mark").all_inner_texts()}
+        # Material's search splits the term at `-` (its separator) and marks the parts.
+        assert marked and marked <= set(SEARCH_TERM.split("-")), marked
+    finally:
+        v.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", sorted(SCREENSHOT_PAGES))
 def test_screenshot(name, scheme, site, base_url, browser):
