@@ -145,15 +145,7 @@ ACTION_NOTES = {
 
 
 def register(env, root: Path) -> None:
-    def guarded(func):
-        def wrapper(*args, **kwargs):
-            try:
-                return func(*args, **kwargs)
-            except BadInput as exc:
-                from macros.site import _fail  # the build's one-line failure
-                _fail(exc)
-        wrapper.__name__ = func.__name__
-        return wrapper
+    from macros.site import guarded  # bad input fails the build with one line
 
     env.macro(guarded(lambda action, path=RELEASE_WORKFLOW: pin_for(action, root, path).version), "pin_version")
     env.macro(guarded(lambda action, path=RELEASE_WORKFLOW: pin_for(action, root, path).sha), "pin_sha")

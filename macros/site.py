@@ -264,6 +264,18 @@ def _fail(exc: BadInput):
     raise BuildStopped(1)
 
 
+def guarded(func):
+    """`func` as a macro: bad input it raises fails the build with one line (as the configuration does)."""
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except BadInput as exc:
+            _fail(exc)
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
 def run_cache_dir() -> Path:
     """Where scripts' outputs shown on pages are cached between builds."""
     return cache_root(ROOT) / HELP_CACHE_SUBDIR
@@ -310,16 +322,6 @@ def register(env, subject: Subject) -> None:
         env.conf["site_url"] = pages_url(subject)
     board = BadgeBoard([subject], settings, BadgeCache(default_cache_dir(ROOT)), offline=offline_requested())
     help_cache: dict[str, str] = {}
-
-    def guarded(func):
-        def wrapper(*args, **kwargs):
-            try:
-                return func(*args, **kwargs)
-            except BadInput as exc:
-                _fail(exc)
-        wrapper.__name__ = func.__name__
-        wrapper.__doc__ = func.__doc__
-        return wrapper
 
     help_dir = run_cache_dir()
 

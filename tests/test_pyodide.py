@@ -62,6 +62,29 @@ def test_closure_follows_imports_and_refuses_a_third_party_module(tmp_path, monk
         del sys.modules[name]
 
 
+def test_the_closure_is_read_again_only_when_a_source_changes(tmp_path, monkeypatch):
+    pkg = tmp_path / "tpcached"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from tpcached import b\n")
+    (pkg / "b.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    cache_file = tmp_path / "cache" / "sources.json"
+    reads = []
+    real = pyodide.diagnosis_sources
+    monkeypatch.setattr(pyodide, "diagnosis_sources", lambda *a, **k: reads.append(a) or real(*a, **k))
+    first = pyodide.cached_diagnosis_sources(cache_file, "tpcached.a", "tpcached")
+    assert first == real("tpcached.a", "tpcached") and len(reads) == 1
+    assert pyodide.cached_diagnosis_sources(cache_file, "tpcached.a", "tpcached") == first and len(reads) == 1
+    (pkg / "b.py").write_text("VALUE = 22  # changed\n")  # another size: a new stamp
+    again = pyodide.cached_diagnosis_sources(cache_file, "tpcached.a", "tpcached")
+    assert len(reads) == 2 and again["tpcached/b.py"] == "VALUE = 22  # changed\n"
+    cache_file.write_text("{not json")  # a damaged cache is read past, not trusted
+    assert pyodide.cached_diagnosis_sources(cache_file, "tpcached.a", "tpcached") == again and len(reads) == 3
+    for name in [m for m in sys.modules if m.startswith("tpcached")]:
+        del sys.modules[name]
+
+
 def test_npm_runs_once_and_the_site_gets_links_not_copies(tmp_path, cache):
     npm, log = fake_npm(tmp_path)
     version = pyodide.pyodide_version()

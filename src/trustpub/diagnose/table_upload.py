@@ -257,7 +257,9 @@ UPLOAD_CASES: list[Message] = [
                  "See https://pypi.org/help/#invalid-auth for more information."),
         cause=("An API token was used instead of Trusted Publishing, and the index rejected it (revoked, "
                "expired, for the other index, or mistyped): a `password:` input in the workflow, or "
-               "`TWINE_PASSWORD` / `UV_PUBLISH_TOKEN` in the job."),
+               "`TWINE_PASSWORD` / `UV_PUBLISH_TOKEN` in the job. A token that is right where you set it can "
+               "still be the wrong one in the job: a repository secret overrides an organisation secret of the "
+               "same name."),
         fix=("Drop the token path in the workflow: remove the `password:` input (and `TWINE_PASSWORD`) so the "
              "action uses Trusted Publishing, grant `id-token: write` and register the publisher."),
         command="harden-workflow", source=UPLOAD,
@@ -300,6 +302,23 @@ UPLOAD_CASES: list[Message] = [
         local_command="scrub-pypirc",
     ),
     Message(
+        id="unverified-email",
+        title="does not have a verified primary email address",
+        pattern=r"does not have a verified primary email address",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         User 'alice' does not have a verified primary email address. Please add a verified "
+                 "primary email before attempting to upload to PyPI. See https://pypi.org/help/#verified-email "
+                 "for more information."),
+        cause=("The upload was made with the API token of an account whose primary email address is not "
+               "verified (often a maintainer's old token still in the repository's secrets); PyPI refuses "
+               "uploads from such accounts."),
+        fix=("Publish with Trusted Publishing (no account's token is involved: remove the `password:` input and "
+             "register the publisher), or have the token's owner verify the primary email in the account "
+             "settings."),
+        command="harden-workflow", source=UPLOAD, rank=80,
+        local_fix="Verify your account's primary email address on the index, then upload again.",
+    ),
+    Message(
         id="non-user-new-project",
         title="Non-user identities cannot create new projects",
         pattern=r"Non-user identities cannot create new projects",
@@ -324,13 +343,15 @@ UPLOAD_CASES: list[Message] = [
     Message(
         id="not-allowed-project",
         title="isn't allowed to upload to project",
-        pattern=r"isn't allowed to upload to project",
+        # Older warehouse (and twine 1.x through it): `You are not allowed to upload to 'example-project'.`
+        pattern=r"isn't allowed to upload to project|You are not allowed to upload to '[^']+'",
         example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
                  "         The user 'alice' isn't allowed to upload to project 'example-project'. "
                  "See https://pypi.org/help/#project-name for more information."),
         cause=("The credential belongs to another project or account: a token scoped to a different project, "
                "a publisher registered on another project, or a project name on the index that is not yours. "
-               "With Trusted Publishing the text is `The given token isn't allowed to upload to project …`."),
+               "With Trusted Publishing the text is `The given token isn't allowed to upload to project …`; "
+               "older PyPI said `You are not allowed to upload to '…'`."),
         fix=("Register the publisher on this very project (its publishing settings), or pick a project name "
              "you own."),
         command="publisher-values", source=UPLOAD, rank=75,
@@ -354,7 +375,8 @@ UPLOAD_CASES: list[Message] = [
         id="bad-request",
         title="400 Bad Request with no reason shown",
         # twine prints the index's reason after the URL; a bare refusal repeats only `Bad Request`.
-        pattern=r"HTTPError: 400 Bad Request from \S+(?: Bad Request\b|\s*$| Error: Process completed| ```)",
+        # Some indexes start their reason with it (`Bad Request - The email '…' is invalid`): not bare.
+        pattern=r"HTTPError: 400 Bad Request from \S+(?: Bad Request\b(?! -)|\s*$| Error: Process completed| ```)",
         example=("WARNING  Error during upload. Retry with the --verbose option for more details.\n"
                  "ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Bad Request"),
