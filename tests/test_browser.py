@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from _browser import CHROMIUM, chromium_available, launch_chromium, serve, visit
+from _browser import CHROMIUM, PHONE_VIEWPORT, chromium_available, launch_chromium, serve, visit
 from _rendered import ROOT, build_site, parse_html, shared_build
 from local_pypi import MockPyPI, project_json
 
@@ -226,7 +226,29 @@ def search_index_requests(requests: list[str]) -> int:
     return sum(1 for u in requests if urlsplit(u).path.endswith("/search/search_index.json"))
 
 
-PHONE = {"width": 390, "height": 844}
+def search_worker_requests(requests: list[str]) -> int:
+    """How many times the page fetched the script of Material's search worker (about 40 KB)."""
+    return sum(1 for u in requests if "/assets/javascripts/workers/search." in urlsplit(u).path)
+
+
+PHONE = PHONE_VIEWPORT
+# The troubleshooting page's weight before the reader uses search or the log box (issue 13: under
+# 0.5 MB cold), as the server counts it: every file the page view fetched, headers included.
+COLD_TROUBLESHOOTING_LIMIT = 500_000
+
+
+def test_troubleshooting_page_is_light_until_the_reader_asks(site, base_url, browser):
+    """Neither search (its index and worker) nor Pyodide is fetched by a page view; what is fetched
+    stays under the issue's cold weight."""
+    v = visit(browser, _url(base_url, site.page("troubleshooting.md")), measure=True)
+    try:
+        fetched = [urlsplit(u).path for u in v.requests]
+        assert search_index_requests(v.requests) == 0 and search_worker_requests(v.requests) == 0, fetched
+        assert not [path for path in fetched if "pyodide" in path], fetched
+        assert 0 < v.transferred < COLD_TROUBLESHOOTING_LIMIT, \
+            f"the troubleshooting page fetched {v.transferred} bytes cold: {fetched}"
+    finally:
+        v.close()
 
 
 @pytest.mark.parametrize("how", ["keyboard shortcut", "phone search button"])
@@ -238,6 +260,7 @@ def test_search_index_is_fetched_when_the_reader_turns_to_search(how, site, base
     try:
         p = v.page
         assert search_index_requests(v.requests) == 0, "the search index was fetched before the reader searched"
+        assert search_worker_requests(v.requests) == 0, "the search worker started before the reader searched"
         if how == "keyboard shortcut":
             p.keyboard.press("/")  # Material's shortcut: focuses the search box
         else:
@@ -245,7 +268,7 @@ def test_search_index_is_fetched_when_the_reader_turns_to_search(how, site, base
         p.locator("input.md-search__input").wait_for(state="visible")
         p.keyboard.type(SEARCH_TERM, delay=20)
         p.locator(".md-search-result__item").first.wait_for(state="visible")
-        assert search_index_requests(v.requests) == 1, v.requests
+        assert search_index_requests(v.requests) == 1 and search_worker_requests(v.requests) == 1, v.requests
         results = p.locator(".md-search-result__list").inner_text()
         assert SEARCH_TERM in results, f"search results do not mention {SEARCH_TERM}: {results[:500]!r}"
         assert not v.console_errors and not v.page_errors and not v.failed, \
