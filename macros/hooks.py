@@ -3,6 +3,7 @@
 - Personal values: each marked subject value becomes a span or a template attribute
   (macros/personal.py), in the page's content (before the search index reads it) and in the
   whole page (navigation, table of contents, title).
+- Code blocks that show no line numbers lose their invisible line anchors (macros/codeblocks.py).
 - The in-page diagnosis: Pyodide and the diagnosis code are copied into the built site
   (macros/pyodide.py), once per build, from a cache that survives rebuilds.
 """
@@ -18,6 +19,7 @@ if _ROOT not in sys.path:  # the hook is loaded from its file; `macros` is a pac
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
+from macros import codeblocks  # noqa: E402
 from macros import personal  # noqa: E402
 from macros import pyodide  # noqa: E402
 from trustpub.config import subject_from_mapping  # noqa: E402
@@ -38,7 +40,7 @@ def on_config(config):
 
 
 def on_page_content(html, page, config, files):
-    return personal.to_html(html)
+    return personal.to_html(codeblocks.drop_hidden_line_anchors(html))
 
 
 def on_post_page(output, page, config):
