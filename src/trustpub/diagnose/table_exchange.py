@@ -305,6 +305,19 @@ EXCHANGE: list[Message] = [
         local_command=None,
     ),
     Message(
+        id="uv-mixed-credentials",
+        title="… are not allowed when using trusted publishing",
+        pattern=r"(?:a username|a password|the keyring)(?: and (?:a password|the keyring))* are not allowed when using "
+                r"trusted publishing",
+        example="error: a password are not allowed when using trusted publishing",
+        cause=("`uv publish --trusted-publishing always` (or `UV_PUBLISH_TRUSTED_PUBLISHING=always`) was given "
+               "credentials as well: a username, a password or token (`UV_PUBLISH_TOKEN`, `UV_PUBLISH_PASSWORD`, "
+               "often a leftover secret in the job's `env:`) or a keyring provider. uv refuses to choose."),
+        fix=("Remove the token/password variables (and `--keyring-provider`) from the publishing step, keeping "
+             "`id-token: write` and the registered publisher."),
+        command="harden-workflow", source=UV, rank=70,
+    ),
+    Message(
         id="uv-password-without-username",
         title="uv: a token in UV_PUBLISH_PASSWORD without a username",
         pattern=r"Attempted to publish with a password, but no username|Missing credentials for https?://",

@@ -33,11 +33,14 @@ FILE_CASES: list[Message] = [
     Message(
         id="name-not-allowed",
         title="The name isn't allowed",
-        pattern=r"The name '[^']+' isn't allowed",
+        # `The name '…' is invalid.`: not a valid project name at all (warehouse `packaging/services.py`).
+        pattern=r"The name '[^']+' isn't allowed|The name '[^']+' is invalid\.",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         The name 'json' isn't allowed (conflict with Python Standard Library module name). See\n"
                  "         https://pypi.org/help/#project-name for more information."),
-        cause="The name is on PyPI's list of prohibited names, or is a module of the Python standard library.",
+        cause=("The name is on PyPI's list of prohibited names, or is a module of the Python standard library; "
+               "`The name '…' is invalid.` means it is not a valid project name at all (only ASCII letters, "
+               "digits, `.`, `_` and `-`, starting and ending with a letter or digit)."),
         fix="Choose another `[project].name`; the import name can stay as it is.",
         source=UPLOAD, rank=85,
     ),
@@ -59,7 +62,8 @@ FILE_CASES: list[Message] = [
     Message(
         id="file-exists",
         title="400 File already exists",
-        pattern=r"File already exists",
+        # uv with `--check-url`: the same name is on the index with other content.
+        pattern=r"File already exists|Local file and index file do not match for",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         File already exists ('example_project-0.2.0.tar.gz', with blake2_256 hash "
                  "'4f2a0c…'). See https://pypi.org/help/#file-name-reuse for more information."),
@@ -99,5 +103,152 @@ FILE_CASES: list[Message] = [
              "tree clean before building; for uploads of untagged commits (TestPyPI) set "
              "`local_scheme = \"no-local-version\"`, which drops the commit from the version."),
         section="workflow.md", source=UPLOAD, rank=80,
+    ),
+    # -- What twine or uv cannot read as a distribution ---------------------------------------------
+    Message(
+        id="unknown-dist-format",
+        title="InvalidDistribution: Unknown distribution format",
+        # twine `package.py`; uv: `File is neither a wheel nor a source distribution: `…``.
+        # PyPI's own: `Invalid file extension: Use .tar.gz, .whl or .zip extension.`
+        pattern=(r"Unknown distribution format: '[^']+'|File is neither a wheel nor a source distribution"
+                 r"|Invalid file extension: "),
+        example=("ERROR    InvalidDistribution: Unknown distribution format:\n"
+                 "         'widget-1.0.0.tar.gz.publish.attestation'"),
+        cause=("The upload (or `twine check`) was given a file in `dist/` that is not a wheel or an sdist; its "
+               "name is in the quotes. In order of likelihood: (1) a `….publish.attestation` file that an "
+               "earlier upload in the same job wrote (typically TestPyPI first), read by a twine before 6.0, "
+               "which did not skip attestation files (`twine check dist/*` after the upload, or a second upload "
+               "with an older twine); (2) another file that landed in the artifact: a `.egg` (twine 6.1 dropped "
+               "eggs, and PyPI refuses them), a checksum or log file, a `.tar.bz2` or an installer. uv says "
+               "`File is neither a wheel nor a source distribution` for the same thing, and PyPI `Invalid file "
+               "extension` (it takes only `.whl`, `.tar.gz` and, for old sdists, `.zip`)."),
+        fix=("Give the upload only distributions: build into a fresh `dist/` and upload `dist/*.whl dist/*.tar.gz`; "
+             "run `twine check` before the first upload, not after it; for (1) upload to each index from its "
+             "own job, or use twine ≥ 6.0 (current publish action releases bundle it)."),
+        section="attestations.md", source=TWINE, rank=80,
+    ),
+    Message(
+        id="invalid-dist-file",
+        title="Invalid distribution file",
+        # PyPI: `Invalid distribution file. <reason>` and the wheel checks after it; twine: a truncated archive.
+        pattern=(r"Invalid distribution file[.:]|does not contain the required (?:RECORD|METADATA) file"
+                 r"|has invalid entry points defined in the entry_points\.txt|No (?:PKG-INFO|METADATA) in archive"
+                 r"|License-File \S+ does not exist in distribution file"),
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Invalid distribution file. File is not a zipfile"),
+        cause=("The archive is not a complete distribution of the kind its name says. The reason follows: "
+               "`File is not a zipfile` / `File is not a tarfile` (truncated or not an archive at all, e.g. a "
+               "failed artifact download or a Git LFS pointer), `PKG-INFO not found` / `WHEEL not found` or a "
+               "wheel without its RECORD or METADATA (made or repacked by hand, or by a broken build "
+               "step), a `License-File` the metadata names but the archive lacks, or invalid `entry_points.txt`. "
+               "twine's `Invalid distribution file: '…'` is the truncated case."),
+        fix=("Rebuild with the build backend (`python -m build`, `uv build`) and upload the files unchanged; for a "
+             "missing `License-File`, include the licence file in the sdist/wheel (or drop it from "
+             "`license-files`). Run `twine check dist/*` in the build job."),
+        source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="dist-not-found",
+        title="Cannot find file (or expand pattern)",
+        pattern=(r"Cannot find file \(or expand pattern\)|Path patterns didn't match any wheels or source "
+                 r"distributions"),
+        example="ERROR    InvalidDistribution: Cannot find file (or expand pattern): '/github/workspace/dist/*'",
+        cause=("There is nothing to upload where the upload looks: the publishing job did not download the build "
+               "artifact, downloaded it to another folder (`download-artifact` without `path: dist`, or into "
+               "per-artifact subfolders), or `packages-dir` names the wrong folder. uv says `Path patterns "
+               "didn't match any wheels or source distributions`."),
+        fix=("Download the artifact into `dist/` in the publishing job (`actions/download-artifact` with "
+             "`path: dist` and `merge-multiple: true` for several artifacts) and keep `packages-dir` at its "
+             "default `dist`."),
+        section="workflow.md", source=TWINE, rank=70,
+    ),
+    # -- File names, platforms and sizes PyPI refuses ---------------------------------------------
+    Message(
+        id="platform-tag",
+        title="Binary wheel has an unsupported platform tag",
+        pattern=r"Binary wheel '[^']+' has an unsupported platform tag",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Binary wheel 'widget-1.0-cp312-cp312-linux_x86_64.whl' has an unsupported platform\n"
+                 "         tag 'linux_x86_64'."),
+        cause=("PyPI accepts Linux wheels only with a `manylinux` or `musllinux` tag: this one was built directly "
+               "on the runner (`python -m build` of an extension module gives `linux_x86_64`) and not repaired "
+               "with auditwheel. Rarely, a new platform tag that PyPI does not know yet."),
+        fix=("Build Linux wheels with cibuildwheel (it builds in manylinux/musllinux containers and runs "
+             "auditwheel), or run `auditwheel repair` on them; otherwise upload only the sdist and the other "
+             "platforms' wheels."),
+        section="wheels.md", source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="filename-project-name",
+        title="The file name does not match the project's normalised name",
+        pattern=(r"Start filename for '[^']+' with|should contain the normalized project name"
+                 r"|Filename '[^']+' is invalid, should be|Invalid source distribution filename"),
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Filename 'Widget-Tools-1.0.tar.gz' is invalid, should be\n"
+                 "         'widget_tools-1.0.tar.gz'."),
+        cause=("PyPI requires file names that start with the project's normalised name (lower case, `_` for "
+               "runs of `-`, `_`, `.`) and the normalised version (PEP 625 for sdists, enforced since late 2025). "
+               "In order of likelihood: (1) an older build backend wrote the sdist name unnormalised "
+               "(`Widget-Tools-1.0.tar.gz`; setuptools before 69.3, for example); (2) the file's name and the "
+               "metadata's `Name` differ (`Start filename for … with …`): a file renamed by hand, or a backend "
+               "that takes the name from elsewhere (maturin from `Cargo.toml`); (3) an sdist name that cannot "
+               "be read at all (`Invalid source distribution filename`)."),
+        fix=("Upgrade the build backend (e.g. `requires = [\"setuptools>=69.3\"]`) and rebuild; keep the "
+             "files' names as the backend writes them, and make `[project].name` the name the files carry."),
+        source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="version-in-filename",
+        title="Version in filename should be …",
+        pattern=r"Version in filename should be '[^']+' not",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Version in filename should be '1.0.1' not '1.0.0'."),
+        cause=("The version in the file's name differs from the `Version` in its metadata: the file was renamed "
+               "after building, or it was built by a step that computed the version twice (e.g. "
+               "setuptools-scm seeing a different state of the checkout for the file name and the metadata)."),
+        fix="Rebuild from a clean checkout of the tag and upload the files exactly as the build backend named them.",
+        source=UPLOAD, rank=75,
+    ),
+    Message(
+        id="file-too-large",
+        title="File too large",
+        # uv: `Server returned status code 413 Payload Too Large`; twine: `HTTPError: 413 …`.
+        pattern=r"File too large\. Limit for project|HTTPError: 413 |status code 413\b",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         File too large. Limit for project 'widget' is 100 MB. See\n"
+                 "         https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase\n"
+                 "         for more information."),
+        cause=("One file is larger than the project's file size limit (100 MB unless PyPI raised it for the "
+               "project); a 413 status is the same refusal before the index read the request. Usually data, "
+               "tests, build leftovers or unstripped debug symbols went into the wheel or sdist."),
+        fix=("Leave what the package does not need out of the distributions (check with `unzip -l` / `tar tzf`), "
+             "strip binaries; if the file really must be that large, ask for a higher limit through the link "
+             "in the message."),
+        source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="project-too-large",
+        title="Project size too large",
+        pattern=r"Project size too large\. Limit for project",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Project size too large. Limit for project 'widget' total size is 10 GB. See\n"
+                 "         https://docs.pypi.org/project-management/storage-limits#requesting-a-project-size-limit-increase"),
+        cause=("All the project's files together would exceed its total size limit (10 GB unless raised): "
+               "typically many large wheels per release, or nightly/dev releases that accumulate."),
+        fix=("Delete files of old releases nobody needs (their names stay used), publish dev builds elsewhere, or "
+             "ask for a higher limit through the link in the message."),
+        source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="release-closed",
+        title="Uploading new files to releases older than 14 days is not allowed",
+        pattern=r"Uploading new files to releases older than \d+ days is not allowed",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Uploading new files to releases older than 14 days is not allowed."),
+        cause=("The upload adds a file to a release that was created more than 14 days ago (PyPI closes "
+               "releases to new files then): a wheel for a new platform or Python added to an old version, or "
+               "the release job of an old tag re-run."),
+        fix="Release a new version (a post-release such as `1.0.0.post1` for only new wheels) with all its files.",
+        command="release", source=UPLOAD, rank=80,
     ),
 ]

@@ -98,7 +98,8 @@ METADATA_CASES: list[Message] = [
     Message(
         id="description-render",
         title="The description failed to render",
-        pattern=r"The description failed to render",
+        # twine check: `` `long_description` has syntax errors in markup and would not be rendered on PyPI.``
+        pattern=r"The description failed to render|`?long_description`? has syntax errors in markup",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         The description failed to render for 'text/x-rst'. See\n"
                  "         https://pypi.org/help/#description-content-type for more information."),
@@ -108,5 +109,95 @@ METADATA_CASES: list[Message] = [
         fix=("Declare the README in `pyproject.toml` (`readme = \"README.md\"` sets `text/markdown`), rebuild, "
              "and run `twine check --strict dist/*` before uploading: it renders the description the same way."),
         source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="invalid-url",
+        title="… is not a valid url",
+        # Older PyPI (and twine 1.x's `400 Client Error: home_page: Invalid URI`): `Invalid URI`.
+        pattern=r"'[^']*' is not a valid url|\b(?:home_page|download_url|project_urls?|Home-page|Download-URL)\b"
+                r"[^.]{0,60}?Invalid URI|Error: Invalid URI",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         'github.com/acme/widget' is not a valid url. See\n"
+                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+        cause=("A URL in the metadata (a `[project.urls]` entry, `Home-page` or `Download-URL`) is not a full URL: "
+               "no `https://`, a typo such as `https//`, a placeholder, or a relative path. Older PyPI wrote "
+               "`Invalid URI` (twine 1.x showed it as `400 Client Error: home_page: Invalid URI`)."),
+        fix="Write every URL in full (`https://github.com/acme/widget`) in `[project.urls]`, rebuild and upload.",
+        source=UPLOAD, rank=75,
+    ),
+    Message(
+        id="invalid-email",
+        title="… is not a valid email address",
+        pattern=r"is not a valid email address",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         'alice@laptop.local' is not a valid email address: The part after the @-sign is a\n"
+                 "         special-use or reserved name that cannot be used with email. See\n"
+                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+        cause=("An author or maintainer email in the metadata is not a usable address: a name where the address "
+               "belongs, a missing or mistyped domain, or a special-use domain (`.local`, `.test`, `localhost`, "
+               "often copied from a git configuration). The reason after the colon says which."),
+        fix=("Fix `email` in `[project].authors` / `maintainers` (or `author_email` in `setup.py`); put a name "
+             "in `name`, not in `email`."),
+        source=UPLOAD, rank=75,
+    ),
+    Message(
+        id="direct-dependency",
+        title="Can't have direct dependency",
+        pattern=r"Can't have direct dependency",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Can't have direct dependency: widget-core @\n"
+                 "         git+https://github.com/acme/widget-core. See\n"
+                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+        cause=("A dependency is given by URL or path (`name @ git+https://…`, `name @ file:///…`), in "
+               "`[project].dependencies` or an extra; PyPI refuses any such requirement, since an installer "
+               "from PyPI could not resolve it safely."),
+        fix=("Depend on a released version instead (publish the dependency to PyPI first), or move the URL "
+             "dependency out of the published metadata (a `[dependency-groups]` group, or a tool's own "
+             "development dependencies)."),
+        source=UPLOAD, rank=75,
+    ),
+    Message(
+        id="field-too-long",
+        title="… field must be 512 characters or less",
+        pattern=r"'[^']+' field must be \d+ characters or less|'[^']+' must be 32 characters or less",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         'summary' field must be 512 characters or less. See\n"
+                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+        cause=("A metadata field is longer than PyPI allows: usually the summary (`[project].description`, 512 "
+               "characters), set to the whole README; or a `[project.urls]` label over 32 characters "
+               "(`'…' must be 32 characters or less`)."),
+        fix=("Keep `description` to one sentence (the README goes in `readme`), and use short labels in "
+             "`[project.urls]`."),
+        source=UPLOAD, rank=75,
+    ),
+    Message(
+        id="license-and-expression",
+        title="License is deprecated when License-Expression is present",
+        pattern=r"License is deprecated when License-Expression is present",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         License is deprecated when License-Expression is present. Only\n"
+                 "         License-Expression should be present. See\n"
+                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+        cause=("The metadata carries both the old free-text `License` field and an SPDX `License-Expression` "
+               "(PEP 639 allows only the latter): typically `license = \"MIT\"` in `pyproject.toml` together "
+               "with `license=` in `setup.py` or `setup.cfg`."),
+        fix="Keep the licence once, as `license = \"<SPDX expression>\"` in `[project]`, and remove the other one.",
+        source=UPLOAD, rank=75,
+    ),
+    Message(
+        id="invalid-version",
+        title="… is an invalid value for Version",
+        # Older PyPI's form check, and packaging's `Invalid version: '…'` inside twine.
+        pattern=r"is an invalid value for Version|Invalid version: '[^']+'",
+        unless=r"local versions",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         'v1.0' is an invalid value for Version. Error: Start and end with a letter or\n"
+                 "         numeral containing only ASCII numeric and '.', '_' and '-'. See\n"
+                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+        cause=("The version is not a PEP 440 version: a tag name used as the version (`v1.0`, `release-1.0`), "
+               "a placeholder, or a version a script built by hand."),
+        fix=("Let the build backend take the version from the tag (setuptools-scm / hatch-vcs strip the `v`), "
+             "or write a PEP 440 version (`1.0.0`, `1.0.0rc1`, `1.0.0.post1`)."),
+        section="workflow.md", source=UPLOAD, rank=75,
     ),
 ]

@@ -143,6 +143,39 @@ UPLOAD_CASES: list[Message] = [
         local_fix="Verify your account's primary email address on the index, then upload again.",
     ),
     Message(
+        id="no-two-factor",
+        title="does not have two-factor authentication enabled",
+        pattern=r"does not have two-factor authentication enabled",
+        example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
+                 "         User 'alice', associated with the API token used, does not have two-factor\n"
+                 "         authentication enabled. Please enable two-factor authentication before attempting\n"
+                 "         to upload to PyPI. See https://pypi.org/help/#two-factor-authentication for more\n"
+                 "         information."),
+        cause=("The upload used the API token of an account without two-factor authentication; PyPI refuses "
+               "uploads from such accounts (often an old token of a maintainer, still in the repository's "
+               "secrets)."),
+        fix=("Publish with Trusted Publishing (remove the `password:` input and register the publisher: no "
+             "account's token is involved), or have the token's owner enable two-factor authentication."),
+        command="harden-workflow", source=UPLOAD, rank=80,
+        local_fix="Enable two-factor authentication on your account on the index, then upload again.",
+    ),
+    Message(
+        id="credential-not-found",
+        title="NonInteractive: Credential not found",
+        pattern=r"Credential not found for (?:API token|password|username)",
+        example="ERROR    NonInteractive: Credential not found for API token.",
+        cause=("twine ran with `--non-interactive` (or `TWINE_NON_INTERACTIVE`) and found no token: the secret "
+               "meant for `TWINE_PASSWORD` is empty or not passed to this step's `env:`, and Trusted Publishing "
+               "was not possible (twine 6.1 and later try it for `__token__` on PyPI, which needs "
+               "`id-token: write`)."),
+        fix=("Use the publish action (or `uv publish`) with Trusted Publishing: grant `id-token: write` to the "
+             "job and register the publisher. To keep a token, pass it in the step's `env:` "
+             "(`TWINE_PASSWORD: ${{ secrets.… }}`)."),
+        command="harden-workflow", source=TWINE, rank=60,
+        local_fix="Set `TWINE_PASSWORD` (or a `.pypirc` entry), or run without `--non-interactive` to be asked.",
+        local_command=None,
+    ),
+    Message(
         id="non-user-new-project",
         title="Non-user identities cannot create new projects",
         pattern=r"Non-user identities cannot create new projects",
@@ -196,11 +229,57 @@ UPLOAD_CASES: list[Message] = [
         source=UPLOAD, rank=90,
     ),
     Message(
+        id="organization-inactive",
+        title="Organization account owning this project is inactive",
+        pattern=r"Organization account owning this project is inactive",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Organization account owning this project is inactive. This may be due to inactive\n"
+                 "         billing for Company Organizations, or administrator intervention for Community\n"
+                 "         Organizations. Please contact support+orgs@pypi.org."),
+        cause=("The project belongs to a PyPI organisation that is not in good standing: a company "
+               "organisation's billing lapsed, or PyPI's administrators suspended a community organisation. "
+               "Nothing in the workflow."),
+        fix="An owner of the organisation settles its billing, or writes to support+orgs@pypi.org.",
+        source=UPLOAD, rank=85,
+    ),
+    Message(
+        id="too-many-new-projects",
+        title="429 Too many new projects created",
+        pattern=r"Too many new projects created",
+        example=("ERROR    HTTPError: 429 Too Many Requests from https://upload.pypi.org/legacy/\n"
+                 "         Too many new projects created"),
+        cause=("The account (or pending publishers of one account) created more new projects in a short time "
+               "than PyPI's rate limit allows; the first upload of a project creates it."),
+        fix="Wait (the limit resets within hours) and re-run the failed job; upload existing projects meanwhile.",
+        source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="wrong-upload-url",
+        title="The repository URL is not the index's upload URL",
+        # twine's RedirectDetected and its 405/410 hints; uv's 405 text; PyPI's 308 for `/legacy`.
+        pattern=(r"attempted to redirect to|Your repository URL is missing a trailing slash"
+                 r"|you're trying to upload to pypi\.org but have an invalid URL"
+                 r"|you're uploading to pypi\.python\.org|POST requests are not supported by the endpoint"
+                 r"|expected upload URL is /legacy/|HTTPError: 405 Method Not Allowed"),
+        example=("ERROR    https://test.pypi.org/legacy attempted to redirect to\n"
+                 "         https://test.pypi.org/legacy/.\n"
+                 "         Your repository URL is missing a trailing slash. Please add it and try again."),
+        cause=("The upload goes to a URL that is not the index's upload endpoint: `/legacy` without the "
+               "trailing slash, the simple index (`https://test.pypi.org/simple/`) or a project page instead "
+               "of `https://test.pypi.org/legacy/`, or the retired `pypi.python.org`. twine then reports a "
+               "redirect, a 405, or a 410; uv asks whether it is the simple index URL."),
+        fix=("Set the upload URL exactly: `repository-url: https://test.pypi.org/legacy/` for TestPyPI; for PyPI "
+             "leave `repository-url` out (the default is `https://upload.pypi.org/legacy/`)."),
+        section="test-tag.md", source=TWINE, rank=70,
+    ),
+    Message(
         id="bad-request",
         title="400 Bad Request with no reason shown",
         # twine prints the index's reason after the URL; a bare refusal repeats only `Bad Request`.
         # Some indexes start their reason with it (`Bad Request - The email '…' is invalid`): not bare.
-        pattern=r"HTTPError: 400 Bad Request from \S+(?: Bad Request\b(?! -)|\s*$| Error: Process completed| ```)",
+        # twine 1.x put the reason between `Client Error:` and `for url:`; bare, it is `Bad Request`.
+        pattern=(r"HTTPError: 400 Bad Request from \S+(?: Bad Request\b(?! -)|\s*$| Error: Process completed| ```)"
+                 r"|HTTPError: 400 Client Error: Bad Request for url:"),
         example=("WARNING  Error during upload. Retry with the --verbose option for more details.\n"
                  "ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Bad Request"),
