@@ -150,8 +150,9 @@ FILE_CASES: list[Message] = [
     Message(
         id="dist-not-found",
         title="Cannot find file (or expand pattern)",
+        # The action warns first: `MISSING DISTS << It looks like there are no Python distribution packages …`.
         pattern=(r"Cannot find file \(or expand pattern\)|Path patterns didn't match any wheels or source "
-                 r"distributions"),
+                 r"distributions|there are no Python distribution packages to publish in the directory"),
         example="ERROR    InvalidDistribution: Cannot find file (or expand pattern): '/github/workspace/dist/*'",
         cause=("There is nothing to upload where the upload looks: the publishing job did not download the build "
                "artifact, downloaded it to another folder (`download-artifact` without `path: dist`, or into "
