@@ -1,8 +1,8 @@
 """The single diagnosis table: every case the tool recognises and the troubleshooting page shows.
 
 `MESSAGES` is the table's order on the page: the token exchange first, then the upload (attestations,
-core metadata, names and files, authentication, refusals of the whole upload and the runner). Among cases of equal rank the one
-earlier here is shown first.
+core metadata, names and files, credentials, refusals of the whole upload, the runner). Among cases of
+equal rank the one earlier here is shown first.
 """
 
 from __future__ import annotations

@@ -152,7 +152,8 @@ FILE_CASES: list[Message] = [
         title="Cannot find file (or expand pattern)",
         # The action warns first: `MISSING DISTS << It looks like there are no Python distribution packages …`.
         pattern=(r"Cannot find file \(or expand pattern\)|Path patterns didn't match any wheels or source "
-                 r"distributions|there are no Python distribution packages to publish in the directory"),
+                 r"distributions|there are no Python distribution packages to publish in the directory"
+                 r"|No files found to publish"),
         example="ERROR    InvalidDistribution: Cannot find file (or expand pattern): '/github/workspace/dist/*'",
         cause=("There is nothing to upload where the upload looks: the publishing job did not download the build "
                "artifact, downloaded it to another folder (`download-artifact` without `path: dist`, or into "
@@ -183,7 +184,9 @@ FILE_CASES: list[Message] = [
         id="filename-project-name",
         title="The file name does not match the project's normalised name",
         pattern=(r"Start filename for '[^']+' with|should contain the normalized project name"
-                 r"|Filename '[^']+' is invalid, should be|Invalid source distribution filename"),
+                 r"|Filename '[^']+' is invalid, should be|Invalid source distribution filename"
+                 # uv skips such a file before uploading: `… has a non-normalized filename (expected `…`), skipping`.
+                 r"|has a non-normalized filename \(expected"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Filename 'Widget-Tools-1.0.tar.gz' is invalid, should be\n"
                  "         'widget_tools-1.0.tar.gz'."),
@@ -193,7 +196,8 @@ FILE_CASES: list[Message] = [
                "(`Widget-Tools-1.0.tar.gz`; setuptools before 69.3, for example); (2) the file's name and the "
                "metadata's `Name` differ (`Start filename for … with …`): a file renamed by hand, or a backend "
                "that takes the name from elsewhere (maturin from `Cargo.toml`); (3) an sdist name that cannot "
-               "be read at all (`Invalid source distribution filename`)."),
+               "be read at all (`Invalid source distribution filename`). `uv publish` skips a file whose name is not "
+               "normalised (`has a non-normalized filename`), e.g. a version written `2025.09.4` for `2025.9.4`."),
         fix=("Upgrade the build backend (e.g. `requires = [\"setuptools>=69.3\"]`) and rebuild; keep the "
              "files' names as the backend writes them, and make `[project].name` the name the files carry."),
         source=UPLOAD, rank=80,
