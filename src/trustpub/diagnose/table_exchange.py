@@ -21,7 +21,9 @@ EXCHANGE: list[Message] = [
         id="exchange-failure",
         title="Trusted publishing exchange failure",
         # twine 6.1+ exchanges the token itself: `The token request failed; the index server gave the following reasons`.
+        # v1.8.0-v1.8.4 (2023): `OIDC exchange failure:` / `Trusted publisher (OIDC) exchange failure:`.
         pattern=(r"Trusted publishing exchange failure|the server refused the request for the following reasons"
+                 r"|(?:Trusted publisher \(OIDC\)|OIDC) exchange failure"
                  r"|The token request failed; the index server gave the following reasons"
                  r"|This generally indicates a trusted publisher configuration error"),
         example="Error: Trusted publishing exchange failure:",
@@ -38,7 +40,8 @@ EXCHANGE: list[Message] = [
         id="empty-token-secret",
         title="The token secret is empty, so the action tried Trusted Publishing",
         pattern=r"^\s*password:\s*$",
-        requires=r"due to __token__ username with no supplied password field|Trusted publishing exchange failure",
+        requires=(r"due to __token__ username with no supplied password field|Trusted publishing exchange failure"
+                  r"|Attempting to perform OIDC credential exchange|OIDC exchange failure"),
         on_lines=True, rank=95,  # the refusal that follows is its consequence
         example=("Run pypa/gh-action-pypi-publish@release/v1\n"
                  "  with:\n"
@@ -59,9 +62,10 @@ EXCHANGE: list[Message] = [
     Message(
         id="token-fallback-notice",
         title="No password given, so the action tried Trusted Publishing",
-        pattern=r"due to __token__ username with no supplied password field",
+        # v1.8.0-v1.8.4: `Attempting to perform OIDC credential exchange to retrieve a temporary … token`.
+        pattern=r"due to __token__ username with no supplied password field|Attempting to perform OIDC credential exchange",
         unless=(r"invalid-publisher|invalid-pending-publisher|invalid-token|invalid-payload|not-enabled|invalid-reuse-token"
-                r"|OpenID Connect token retrieval failed|audience retrieval failed|the index produced an unexpected"
+                r"|(?:OpenID Connect|OIDC) token retrieval failed|audience retrieval failed|the index produced an unexpected"
                 r"|the index gave us an invalid response"),
         rank=30,
         example=("Notice: Attempting to perform trusted publishing exchange to retrieve a temporary short-lived API "
@@ -95,7 +99,9 @@ EXCHANGE: list[Message] = [
         id="oidc-permissions",
         title="OpenID Connect token retrieval failed",
         # twine 6.1+: `Unable to retrieve an OIDC token from the CI platform for trusted publishing …`.
-        pattern=r"OpenID Connect token retrieval failed|Unable to retrieve an OIDC token from the CI platform",
+        # v1.8.0-v1.8.4 wrote `OIDC token retrieval failed`.
+        pattern=(r"OpenID Connect token retrieval failed|Unable to retrieve an OIDC token from the CI platform"
+                 r"|OIDC token retrieval failed"),
         unless=r"pull request on a fork",
         example=("Error: Trusted publishing exchange failure:\n"
                  "OpenID Connect token retrieval failed: GitHub: missing or insufficient OIDC token permissions, "
