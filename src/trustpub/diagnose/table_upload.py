@@ -36,6 +36,21 @@ ATTESTATION_CASES: list[Message] = [
         section="attestations.md", source=ACTION, rank=95,
     ),
     Message(
+        id="attestations-missing",
+        title="Upload with attestations requested, but … has no associated attestations",
+        pattern=r"Upload with attestations requested, but \S+ has no associated attestations",
+        example=("ERROR    InvalidDistribution: Upload with attestations requested, but\n"
+                 "         dist/widget-1.0.0.zip has no associated attestations"),
+        cause=("`twine upload --attestations` found no `<file>.publish.attestation` next to this distribution. "
+               "In order of likelihood: (1) a step of your own passes `--attestations` but nothing made them "
+               "(only the publish action, or a signing step of yours, writes them); (2) the file was rebuilt or "
+               "renamed after signing, or is a kind the publish action does not sign (it signs `*.whl` and "
+               "`*.tar.gz`, not a `.zip` sdist)."),
+        fix=("Let the publish action make and upload the attestations (its default with Trusted Publishing), or "
+             "drop `--attestations` from your own twine call; build sdists as `.tar.gz`."),
+        section="attestations.md", source=TWINE, rank=80,
+    ),
+    Message(
         id="attestation-invalid",
         title="400 Invalid attestations supplied during upload",
         pattern=r"Invalid attestations supplied during upload",
@@ -117,7 +132,8 @@ UPLOAD_CASES: list[Message] = [
         pattern=(r"attempted to redirect to|Your repository URL is missing a trailing slash"
                  r"|you're trying to upload to pypi\.org but have an invalid URL"
                  r"|you're uploading to pypi\.python\.org|POST requests are not supported by the endpoint"
-                 r"|expected upload URL is /legacy/|HTTPError: 405 Method Not Allowed"),
+                 r"|expected upload URL is /legacy/|HTTPError: 405 Method Not Allowed"
+                 r"|You're trying to upload to the legacy PyPI site"),
         example=("ERROR    https://test.pypi.org/legacy attempted to redirect to\n"
                  "         https://test.pypi.org/legacy/.\n"
                  "         Your repository URL is missing a trailing slash. Please add it and try again."),
@@ -128,6 +144,8 @@ UPLOAD_CASES: list[Message] = [
         fix=("Set the upload URL exactly: `repository-url: https://test.pypi.org/legacy/` for TestPyPI; for PyPI "
              "leave `repository-url` out (the default is `https://upload.pypi.org/legacy/`)."),
         section="test-tag.md", source=TWINE, rank=70,
+        local_fix=("Drop `--repository-url` for PyPI (twine's default is its upload URL) and use "
+                   "`--repository testpypi` (or `https://test.pypi.org/legacy/`) for TestPyPI."),
     ),
     Message(
         id="bad-request",
