@@ -43,7 +43,39 @@ def chromium_available(executable: str = CHROMIUM) -> str | None:
     return None
 
 
+# Bytes each served site has written to its sockets (status lines, headers and bodies), keyed by
+# "host:port". The weight of a page view is counted here, at the server, rather than from what
+# Chromium reports per request: Chromium reports no body size for a web worker's script.
+_SENT: dict[str, int] = {}
+_SENT_LOCK = threading.Lock()
+
+
+def bytes_sent(url: str) -> int | None:
+    """Bytes the site serving `url` has sent so far; None when `serve()` does not serve it."""
+    with _SENT_LOCK:
+        return _SENT.get(urlsplit(url).netloc)
+
+
+class _CountingWriter:
+    def __init__(self, raw, netloc: str):
+        self._raw, self._netloc = raw, netloc
+
+    def write(self, data) -> int:
+        written = self._raw.write(data)
+        with _SENT_LOCK:
+            _SENT[self._netloc] += len(data) if written is None else written
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
+    def setup(self):
+        super().setup()
+        host, port = self.server.server_address[:2]
+        self.wfile = _CountingWriter(self.wfile, f"{host}:{port}")
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
@@ -54,6 +86,8 @@ def serve(directory: Path):
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
+    with _SENT_LOCK:
+        _SENT["%s:%d" % server.server_address[:2]] = 0
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
@@ -88,7 +122,7 @@ class Visit:
     page_errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     bad_status: list[str] = field(default_factory=list)
-    transferred: int = 0  # response headers + bodies, bytes
+    transferred: int = 0  # bytes the server sent for this page view (status lines, headers, bodies)
 
     def foreign_requests(self, base_url: str) -> list[str]:
         origin = urlsplit(base_url)
@@ -106,7 +140,8 @@ def visit(browser, url: str, *, color_scheme: str = "light", measure: bool = Fal
     """Open url in a fresh context (empty cache), wait until the network is idle, record everything.
 
     With warm_up, that URL is loaded first in the same context (filling the cache, as a
-    reader arriving from another page) and only the second navigation is recorded.
+    reader arriving from another page) and only the second navigation is recorded. With measure,
+    `transferred` is what the server sent from the navigation until the network was idle.
     """
     context = browser.new_context(viewport=viewport or VIEWPORT, color_scheme=color_scheme, service_workers="block")
     context.add_init_script(OPEN_SHADOW_ROOTS)
@@ -115,19 +150,16 @@ def visit(browser, url: str, *, color_scheme: str = "light", measure: bool = Fal
     if warm_up:
         page.goto(warm_up, wait_until="networkidle", timeout=NAV_TIMEOUT_MS)
     record = Visit(url=url, page=page, context=context)
-    seen = []
-    page.on("request", lambda req: (record.requests.append(req.url), seen.append(req)))
+    page.on("request", lambda req: record.requests.append(req.url))
     page.on("console", lambda msg: msg.type == "error" and record.console_errors.append(
         f"{msg.text} ({(msg.location or {}).get('url', '')})"))
     page.on("pageerror", lambda exc: record.page_errors.append(str(exc)))
     page.on("requestfailed", lambda req: record.failed.append(f"{req.url}: {req.failure}"))
     page.on("response", lambda res: res.status >= 400 and record.bad_status.append(f"{res.url}: HTTP {res.status}"))
+    before = bytes_sent(url)
     page.goto(url, wait_until="networkidle", timeout=NAV_TIMEOUT_MS)
     if measure:
-        for req in seen:
-            try:
-                sizes = req.sizes()
-            except Exception:  # a request that never got a response has no sizes
-                continue
-            record.transferred += max(sizes.get("responseBodySize", 0), 0) + max(sizes.get("responseHeadersSize", 0), 0)
+        if before is None:
+            raise ValueError(f"{url} is not served by serve(): its bytes cannot be counted")
+        record.transferred = bytes_sent(url) - before
     return record

@@ -5,7 +5,8 @@
 
 Builds the site offline once, serves it on 127.0.0.1 and loads every page in
 Debian's headless Chromium with an empty cache, counting requests and the bytes
-transferred (response headers + bodies, as Chromium reports them). Then, if
+the server sent (status lines, headers and bodies, counted at the socket, so a web
+worker's script counts too; uncompressed, as this server sends them). Then, if
 tests/benchmark.py (the site build benchmark) is present, runs it (passing on
 any arguments, e.g. --runs) and prints its ratios below, so one command shows both.
 """

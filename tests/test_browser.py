@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from _browser import CHROMIUM, chromium_available, launch_chromium, serve, visit
+from _browser import CHROMIUM, PHONE_VIEWPORT, chromium_available, launch_chromium, serve, visit
 from _rendered import ROOT, build_site, parse_html, shared_build
 from local_pypi import MockPyPI, project_json
 
@@ -217,6 +217,75 @@ def test_search_finds_id_token(site, base_url, browser):
         assert SEARCH_TERM in results, f"search results do not mention {SEARCH_TERM}: {results[:500]!r}"
         links = p.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
         assert any("workflow" in href for href in links), f"no result on the workflow page: {links}"
+    finally:
+        v.close()
+
+
+def search_index_requests(requests: list[str]) -> int:
+    """How many times the page asked for Material's search index (about 200 KB)."""
+    return sum(1 for u in requests if urlsplit(u).path.endswith("/search/search_index.json"))
+
+
+def search_worker_requests(requests: list[str]) -> int:
+    """How many times the page fetched the script of Material's search worker (about 40 KB)."""
+    return sum(1 for u in requests if "/assets/javascripts/workers/search." in urlsplit(u).path)
+
+
+PHONE = PHONE_VIEWPORT
+# The troubleshooting page's weight before the reader uses search or the log box (issue 13: under
+# 0.5 MB cold), as the server counts it: every file the page view fetched, headers included.
+COLD_TROUBLESHOOTING_LIMIT = 500_000
+
+
+def test_troubleshooting_page_is_light_until_the_reader_asks(site, base_url, browser):
+    """Neither search (its index and worker) nor Pyodide is fetched by a page view; what is fetched
+    stays under the issue's cold weight."""
+    v = visit(browser, _url(base_url, site.page("troubleshooting.md")), measure=True)
+    try:
+        fetched = [urlsplit(u).path for u in v.requests]
+        assert search_index_requests(v.requests) == 0 and search_worker_requests(v.requests) == 0, fetched
+        assert not [path for path in fetched if "pyodide" in path], fetched
+        assert 0 < v.transferred < COLD_TROUBLESHOOTING_LIMIT, \
+            f"the troubleshooting page fetched {v.transferred} bytes cold: {fetched}"
+    finally:
+        v.close()
+
+
+@pytest.mark.parametrize("how", ["keyboard shortcut", "phone search button"])
+def test_search_index_is_fetched_when_the_reader_turns_to_search(how, site, base_url, browser):
+    """docs/assets/javascripts/search-on-demand.js: no page load fetches the index; opening search does,
+    and search then works."""
+    v = visit(browser, _url(base_url, site.page("troubleshooting.md")),
+              viewport=PHONE if how == "phone search button" else None)
+    try:
+        p = v.page
+        assert search_index_requests(v.requests) == 0, "the search index was fetched before the reader searched"
+        assert search_worker_requests(v.requests) == 0, "the search worker started before the reader searched"
+        if how == "keyboard shortcut":
+            p.keyboard.press("/")  # Material's shortcut: focuses the search box
+        else:
+            p.locator("label.md-header__button[for='__search']").first.click()
+        p.locator("input.md-search__input").wait_for(state="visible")
+        p.keyboard.type(SEARCH_TERM, delay=20)
+        p.locator(".md-search-result__item").first.wait_for(state="visible")
+        assert search_index_requests(v.requests) == 1 and search_worker_requests(v.requests) == 1, v.requests
+        results = p.locator(".md-search-result__list").inner_text()
+        assert SEARCH_TERM in results, f"search results do not mention {SEARCH_TERM}: {results[:500]!r}"
+        assert not v.console_errors and not v.page_errors and not v.failed, \
+            (v.console_errors, v.page_errors, v.failed)
+    finally:
+        v.close()
+
+
+def test_page_reached_from_a_search_result_highlights_the_terms(site, base_url, browser):
+    """A search result links to `page/?h=term`: that page needs the index at once, to highlight."""
+    v = visit(browser, _url(base_url, site.page("workflow.md")) + "?h=" + SEARCH_TERM)
+    try:
+        assert search_index_requests(v.requests) == 1, v.requests
+        v.page.locator("article mark").first.wait_for(state="attached")
+        marked = {t.lower() for t in v.page.locator("article mark").all_inner_texts()}
+        # Material's search splits the term at `-` (its separator) and marks the parts.
+        assert marked and marked <= set(SEARCH_TERM.split("-")), marked
     finally:
         v.close()
 
