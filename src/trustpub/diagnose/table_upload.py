@@ -134,9 +134,9 @@ UPLOAD_CASES: list[Message] = [
                  r"|you're uploading to pypi\.python\.org|POST requests are not supported by the endpoint"
                  r"|expected upload URL is /legacy/|HTTPError: 405 Method Not Allowed"
                  r"|You're trying to upload to the legacy PyPI site"),
-        example=("ERROR    https://test.pypi.org/legacy attempted to redirect to\n"
-                 "         https://test.pypi.org/legacy/.\n"
-                 "         Your repository URL is missing a trailing slash. Please add it and try again."),
+        example=("error: Failed to publish `dist/widget-1.0.0.tar.gz` to https://test.pypi.org/simple/\n"
+                 "  Caused by: POST requests are not supported by the endpoint, are you using the simple index URL "
+                 "instead of the upload URL?"),
         cause=("The upload goes to a URL that is not the index's upload endpoint: `/legacy` without the "
                "trailing slash, the simple index (`https://test.pypi.org/simple/`) or a project page instead "
                "of `https://test.pypi.org/legacy/`, or the retired `pypi.python.org`. twine then reports a "
