@@ -18,7 +18,8 @@ METADATA_CASES: list[Message] = [
     Message(
         id="metadata-version-unsupported",
         title="'2.5' is not a valid metadata version",
-        pattern=r"'2\.[5-9]' is not a valid metadata version",
+        # An older twine on metadata 2.5's new fields: `unrecognized or malformed field 'import-name'`.
+        pattern=r"'2\.[5-9]' is not a valid metadata version|unrecognized or malformed field '?import-(?:name|namespace)",
         example=("Checking dist/widget-1.0.0-py3-none-any.whl: ERROR    InvalidDistribution: Invalid distribution "
                  "metadata: '2.5' is not a valid metadata version"),
         cause=("The build backend writes core metadata 2.5 (hatchling 1.32 and later do since August 2026), and "
@@ -56,11 +57,14 @@ METADATA_CASES: list[Message] = [
     Message(
         id="license-field-version",
         title="license-expression introduced in metadata version 2.4",
-        pattern=r"license-(?:expression|file) introduced in metadata version 2\.4",
+        # packaging's text for any field newer than the declared version (`import-name … 2.5, not 2.4`).
+        pattern=r"[\w-]+ introduced in metadata version 2\.\d",
         example=("ERROR    InvalidDistribution: Invalid distribution metadata: license-expression\n"
                  "         introduced in metadata version 2.4, not 2.3"),
-        cause=("The distribution's METADATA declares an older Metadata-Version but carries `License-Expression` "
-               "or `License-File` fields, which need 2.4: an old build backend (or one with that bug) built it."),
+        cause=("The distribution's METADATA declares an older Metadata-Version but carries fields that need a "
+               "newer one (`License-Expression` and `License-File` need 2.4, `Import-Name` 2.5; the field is "
+               "named first): an old build backend (or one with that bug) built it, or a tool edited METADATA "
+               "afterwards."),
         fix=("Upgrade the build backend (e.g. a current hatchling or setuptools ≥ 77) and rebuild; a file already "
              "built this way cannot be fixed by the uploader."),
         source=TWINE, rank=75,
@@ -99,7 +103,8 @@ METADATA_CASES: list[Message] = [
         id="description-render",
         title="The description failed to render",
         # twine check: `` `long_description` has syntax errors in markup and would not be rendered on PyPI.``
-        pattern=r"The description failed to render|`?long_description`? has syntax errors in markup",
+        # `twine check --strict` also fails on its warnings (`long_description_content_type` missing).
+        pattern=r"The description failed to render|`?long_description`? has syntax errors in markup|FAILED due to warnings",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         The description failed to render for 'text/x-rst'. See\n"
                  "         https://pypi.org/help/#description-content-type for more information."),
@@ -159,13 +164,15 @@ METADATA_CASES: list[Message] = [
     Message(
         id="field-too-long",
         title="… field must be 512 characters or less",
-        pattern=r"'[^']+' field must be \d+ characters or less|'[^']+' must be 32 characters or less",
+        pattern=r"'[^']+' field must be \d+ characters or less|'[^']+' must be 32 characters or less"
+                r"|'summary' must be a single line",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         'summary' field must be 512 characters or less. See\n"
                  "         https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("A metadata field is longer than PyPI allows: usually the summary (`[project].description`, 512 "
                "characters), set to the whole README; or a `[project.urls]` label over 32 characters "
-               "(`'…' must be 32 characters or less`)."),
+               "(`'…' must be 32 characters or less`). `'summary' must be a single line`: the description has a "
+               "line break."),
         fix=("Keep `description` to one sentence (the README goes in `readme`), and use short labels in "
              "`[project.urls]`."),
         source=UPLOAD, rank=75,
@@ -183,6 +190,22 @@ METADATA_CASES: list[Message] = [
                "with `license=` in `setup.py` or `setup.cfg`."),
         fix="Keep the licence once, as `license = \"<SPDX expression>\"` in `[project]`, and remove the other one.",
         source=UPLOAD, rank=75,
+    ),
+    Message(
+        id="invalid-field-value",
+        title="… is invalid for 'license-expression' (or another field)",
+        # packaging's validation, in twine (`Invalid distribution metadata: …`) and on PyPI.
+        pattern=r"'[^']*' is invalid for '[\w-]+'",
+        example=("ERROR    InvalidDistribution: Invalid distribution metadata: 'MIT License' is invalid for\n"
+                 "         'license-expression'"),
+        cause=("A metadata field holds a value its specification does not allow; the field is named last. "
+               "Most often `license-expression` with a licence name instead of an SPDX expression "
+               "(`MIT License` for `MIT`, `Apache 2.0` for `Apache-2.0`), `requires-python` or a dependency "
+               "with a syntax error (a trailing comma, a missing operator), or a `license-files` path that "
+               "is absolute or climbs out with `..`."),
+        fix=("Correct the field in `pyproject.toml` (SPDX identifiers: https://spdx.org/licenses/; "
+             "`license-files` relative to the project root) and rebuild."),
+        source=TWINE, rank=70,
     ),
     Message(
         id="invalid-version",
