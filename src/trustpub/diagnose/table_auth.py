@@ -93,7 +93,9 @@ AUTH_CASES: list[Message] = [
         title="Username/Password authentication is no longer supported",
         # The action's annotation for a `user:` other than `__token__` (title `Password-based uploads deprecated`).
         pattern=(r"Username/Password authentication is no longer supported"
-                 r"|Starting in 2024, PyPI will require all users to enable Two-Factor Authentication"),
+                 r"|Starting in 2024, PyPI will require all users to enable Two-Factor Authentication"
+                 # Current releases stop there (title `Password-based uploads disabled`).
+                 r"|As of 2024, PyPI requires all users to enable Two-Factor Authentication"),
         example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
                  "         Username/Password authentication is no longer supported. Migrate to API\n"
                  "         Tokens or Trusted Publishers instead. See https://pypi.org/help/#apitoken and\n"

@@ -63,7 +63,9 @@ EXCHANGE: list[Message] = [
         id="token-fallback-notice",
         title="No password given, so the action tried Trusted Publishing",
         # v1.8.0-v1.8.4: `Attempting to perform OIDC credential exchange to retrieve a temporary … token`.
-        pattern=r"due to __token__ username with no supplied password field|Attempting to perform OIDC credential exchange",
+        pattern=(r"due to __token__ username with no supplied password field|Attempting to perform OIDC credential exchange"
+                 # twine-upload.sh's `EMPTY TOKEN` warning.
+                 r"|you have not passed a password or it is otherwise empty"),
         unless=(r"invalid-publisher|invalid-pending-publisher|invalid-token|invalid-payload|not-enabled|invalid-reuse-token"
                 r"|(?:OpenID Connect|OIDC) token retrieval failed|audience retrieval failed|the index produced an unexpected"
                 r"|the index gave us an invalid response"),

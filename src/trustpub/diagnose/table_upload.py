@@ -51,6 +51,19 @@ ATTESTATION_CASES: list[Message] = [
         section="attestations.md", source=TWINE, rank=80,
     ),
     Message(
+        id="attestations-unsupported-index",
+        title="attestations input ignored: the repository URL does not support PEP 740 attestations",
+        pattern=r"the specified repository URL does not support PEP 740 attestations",
+        rank=5,  # a notice, harmless by itself: any failure in the log says more
+        example=("Warning: The workflow was run with 'attestations: true' input, but the specified repository URL "
+                 "does not support PEP 740 attestations. As a result, the attestations input is ignored."),
+        cause=("The upload goes to an index other than PyPI or TestPyPI (a private index, a mirror), and the "
+               "publish action makes attestations only for those two. Nothing fails because of it."),
+        fix=("Nothing to fix; set `attestations: false` on that step to silence it. If the upload failed, the "
+             "reason is elsewhere in the log: paste the whole failed step."),
+        section="attestations.md", source=ACTION,
+    ),
+    Message(
         id="attestation-invalid",
         title="400 Invalid attestations supplied during upload",
         pattern=r"Invalid attestations supplied during upload",
