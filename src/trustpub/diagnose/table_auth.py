@@ -147,10 +147,9 @@ AUTH_CASES: list[Message] = [
         # Older wording (warehouse `accounts/security_policy.py`): `You must enable two factor authentication to upload`.
         pattern=r"does not have two-factor authentication enabled|You must enable two factor authentication to upload",
         example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
-                 "         User 'alice', associated with the API token used, does not have two-factor\n"
-                 "         authentication enabled. Please enable two-factor authentication before attempting\n"
-                 "         to upload to PyPI. See https://pypi.org/help/#two-factor-authentication for more\n"
-                 "         information."),
+                 "         User 'alice', associated with the API token used, does not have two-factor authentication "
+                 "enabled. Please enable two-factor authentication before attempting to upload to PyPI. See "
+                 "https://pypi.org/help/#two-factor-authentication for more information."),
         cause=("The upload used the API token of an account without two-factor authentication; PyPI refuses "
                "uploads from such accounts (often an old token of a maintainer, still in the repository's "
                "secrets)."),

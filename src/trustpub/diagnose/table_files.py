@@ -114,14 +114,12 @@ FILE_CASES: list[Message] = [
                  r"|Invalid file extension: "),
         example=("ERROR    InvalidDistribution: Unknown distribution format:\n"
                  "         'widget-1.0.0.tar.gz.publish.attestation'"),
-        cause=("The upload (or `twine check`) was given a file in `dist/` that is not a wheel or an sdist; its "
-               "name is in the quotes. In order of likelihood: (1) a `….publish.attestation` file that an "
-               "earlier upload in the same job wrote (typically TestPyPI first), read by a twine before 6.0, "
-               "which did not skip attestation files (`twine check dist/*` after the upload, or a second upload "
-               "with an older twine); (2) another file that landed in the artifact: a `.egg` (twine 6.1 dropped "
-               "eggs, and PyPI refuses them), a checksum or log file, a `.tar.bz2` or an installer. uv says "
-               "`File is neither a wheel nor a source distribution` for the same thing, and PyPI `Invalid file "
-               "extension` (it takes only `.whl`, `.tar.gz` and, for old sdists, `.zip`)."),
+        cause=("The upload (or `twine check`) was given a file that is not a wheel or an sdist (named in the "
+               "quotes). In order of likelihood: (1) a `….publish.attestation` an earlier upload in the job wrote "
+               "(TestPyPI first), read by a twine before 6.0 (`twine check dist/*` after that upload, or a "
+               "second upload with an older twine); (2) another file in the artifact: a `.egg` (twine 6.1 "
+               "dropped eggs; PyPI refuses them), a checksum or log, a `.tar.bz2`. uv: `File is neither a wheel "
+               "nor a source distribution`; PyPI: `Invalid file extension` (only `.whl`, `.tar.gz`, old `.zip`)."),
         fix=("Give the upload only distributions: build into a fresh `dist/` and upload `dist/*.whl dist/*.tar.gz`; "
              "run `twine check` before the first upload, not after it; for (1) upload to each index from its "
              "own job, or use twine ≥ 6.0 (current publish action releases bundle it)."),
@@ -170,8 +168,8 @@ FILE_CASES: list[Message] = [
         title="Binary wheel has an unsupported platform tag",
         pattern=r"Binary wheel '[^']+' has an unsupported platform tag",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         Binary wheel 'widget-1.0-cp312-cp312-linux_x86_64.whl' has an unsupported platform\n"
-                 "         tag 'linux_x86_64'."),
+                 "         Binary wheel 'widget-1.0-cp312-cp312-linux_x86_64.whl' has an unsupported platform tag "
+                 "'linux_x86_64'."),
         cause=("PyPI accepts Linux wheels only with a `manylinux` or `musllinux` tag: this one was built directly "
                "on the runner (`python -m build` of an extension module gives `linux_x86_64`) and not repaired "
                "with auditwheel. Rarely, a new platform tag that PyPI does not know yet."),
@@ -182,66 +180,41 @@ FILE_CASES: list[Message] = [
     ),
     Message(
         id="filename-project-name",
-        title="The file name does not match the project's normalised name",
+        title="The file name does not match the project's normalised name or version",
         pattern=(r"Start filename for '[^']+' with|should contain the normalized project name"
                  r"|Filename '[^']+' is invalid, should be|Invalid source distribution filename"
                  # uv skips such a file before uploading: `… has a non-normalized filename (expected `…`), skipping`.
-                 r"|has a non-normalized filename \(expected"),
+                 r"|has a non-normalized filename \(expected|Version in filename should be '[^']+' not"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         Filename 'Widget-Tools-1.0.tar.gz' is invalid, should be\n"
-                 "         'widget_tools-1.0.tar.gz'."),
-        cause=("PyPI requires file names that start with the project's normalised name (lower case, `_` for "
-               "runs of `-`, `_`, `.`) and the normalised version (PEP 625 for sdists, enforced since late 2025). "
-               "In order of likelihood: (1) an older build backend wrote the sdist name unnormalised "
-               "(`Widget-Tools-1.0.tar.gz`; setuptools before 69.3, for example); (2) the file's name and the "
-               "metadata's `Name` differ (`Start filename for … with …`): a file renamed by hand, or a backend "
-               "that takes the name from elsewhere (maturin from `Cargo.toml`); (3) an sdist name that cannot "
-               "be read at all (`Invalid source distribution filename`). `uv publish` skips a file whose name is not "
-               "normalised (`has a non-normalized filename`), e.g. a version written `2025.09.4` for `2025.9.4`."),
+                 "         Filename 'Widget-Tools-1.0.tar.gz' is invalid, should be 'widget_tools-1.0.tar.gz'."),
+        cause=("PyPI wants file names that start with the project's normalised name (lower case, `_` for runs "
+               "of `-_.`) and version (PEP 625, enforced for sdists since late 2025). In order of likelihood: "
+               "(1) an older build backend (setuptools before 69.3, say) wrote `Widget-Tools-1.0.tar.gz`; "
+               "(2) name or version in the file name differ from the metadata (`Start filename for …`, "
+               "`Version in filename should be …`): a file renamed by hand, a backend taking the name elsewhere "
+               "(maturin: `Cargo.toml`), a version computed twice; (3) an unreadable name. `uv publish` skips "
+               "unnormalised names (`has a non-normalized filename`, e.g. `2025.09.4` for `2025.9.4`)."),
         fix=("Upgrade the build backend (e.g. `requires = [\"setuptools>=69.3\"]`) and rebuild; keep the "
              "files' names as the backend writes them, and make `[project].name` the name the files carry."),
         source=UPLOAD, rank=80,
     ),
     Message(
-        id="version-in-filename",
-        title="Version in filename should be …",
-        pattern=r"Version in filename should be '[^']+' not",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         Version in filename should be '1.0.1' not '1.0.0'."),
-        cause=("The version in the file's name differs from the `Version` in its metadata: the file was renamed "
-               "after building, or it was built by a step that computed the version twice (e.g. "
-               "setuptools-scm seeing a different state of the checkout for the file name and the metadata)."),
-        fix="Rebuild from a clean checkout of the tag and upload the files exactly as the build backend named them.",
-        source=UPLOAD, rank=75,
-    ),
-    Message(
         id="file-too-large",
-        title="File too large",
+        title="File too large (or project size too large)",
         # uv: `Server returned status code 413 Payload Too Large`; twine: `HTTPError: 413 …`.
-        pattern=r"File too large\. Limit for project|HTTPError: 413 |status code 413\b",
+        pattern=r"(?:File|Project size) too large\. Limit for project|HTTPError: 413 |status code 413\b",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         File too large. Limit for project 'widget' is 100 MB. See\n"
-                 "         https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase\n"
-                 "         for more information."),
+                 "         File too large. Limit for project 'widget' is 100 MB. See "
+                 "https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase for "
+                 "more information."),
         cause=("One file is larger than the project's file size limit (100 MB unless PyPI raised it for the "
                "project); a 413 status is the same refusal before the index read the request. Usually data, "
-               "tests, build leftovers or unstripped debug symbols went into the wheel or sdist."),
+               "tests, build leftovers or unstripped debug symbols went into the wheel or sdist. `Project size too "
+               "large`: all the project's files together exceed its total limit (10 GB unless raised), "
+               "typically many large wheels per release or accumulated dev releases."),
         fix=("Leave what the package does not need out of the distributions (check with `unzip -l` / `tar tzf`), "
-             "strip binaries; if the file really must be that large, ask for a higher limit through the link "
-             "in the message."),
-        source=UPLOAD, rank=80,
-    ),
-    Message(
-        id="project-too-large",
-        title="Project size too large",
-        pattern=r"Project size too large\. Limit for project",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         Project size too large. Limit for project 'widget' total size is 10 GB. See\n"
-                 "         https://docs.pypi.org/project-management/storage-limits#requesting-a-project-size-limit-increase"),
-        cause=("All the project's files together would exceed its total size limit (10 GB unless raised): "
-               "typically many large wheels per release, or nightly/dev releases that accumulate."),
-        fix=("Delete files of old releases nobody needs (their names stay used), publish dev builds elsewhere, or "
-             "ask for a higher limit through the link in the message."),
+             "strip binaries; for the project's total, delete files of old releases nobody needs (their names stay "
+             "used) or publish dev builds elsewhere; or ask for a higher limit through the link in the message."),
         source=UPLOAD, rank=80,
     ),
     Message(

@@ -122,8 +122,8 @@ METADATA_CASES: list[Message] = [
         pattern=r"'[^']*' is not a valid url|\b(?:home_page|download_url|project_urls?|Home-page|Download-URL)\b"
                 r"[^.]{0,60}?Invalid URI|Error: Invalid URI",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         'github.com/acme/widget' is not a valid url. See\n"
-                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+                 "         'github.com/acme/widget' is not a valid url. See "
+                 "https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("A URL in the metadata (a `[project.urls]` entry, `Home-page` or `Download-URL`) is not a full URL: "
                "no `https://`, a typo such as `https//`, a placeholder, or a relative path. Older PyPI wrote "
                "`Invalid URI` (twine 1.x showed it as `400 Client Error: home_page: Invalid URI`)."),
@@ -135,9 +135,9 @@ METADATA_CASES: list[Message] = [
         title="… is not a valid email address",
         pattern=r"is not a valid email address",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         'alice@laptop.local' is not a valid email address: The part after the @-sign is a\n"
-                 "         special-use or reserved name that cannot be used with email. See\n"
-                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+                 "         'alice@laptop.local' is not a valid email address: The part after the @-sign is a "
+                 "special-use or reserved name that cannot be used with email. See "
+                 "https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("An author or maintainer email in the metadata is not a usable address: a name where the address "
                "belongs, a missing or mistyped domain, or a special-use domain (`.local`, `.test`, `localhost`, "
                "often copied from a git configuration). The reason after the colon says which."),
@@ -150,9 +150,8 @@ METADATA_CASES: list[Message] = [
         title="Can't have direct dependency",
         pattern=r"Can't have direct dependency",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         Can't have direct dependency: widget-core @\n"
-                 "         git+https://github.com/acme/widget-core. See\n"
-                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+                 "         Can't have direct dependency: widget-core @ git+https://github.com/acme/widget-core. See "
+                 "https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("A dependency is given by URL or path (`name @ git+https://…`, `name @ file:///…`), in "
                "`[project].dependencies` or an extra; PyPI refuses any such requirement, since an installer "
                "from PyPI could not resolve it safely."),
@@ -167,8 +166,8 @@ METADATA_CASES: list[Message] = [
         pattern=r"'[^']+' field must be \d+ characters or less|'[^']+' must be 32 characters or less"
                 r"|'summary' must be a single line",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         'summary' field must be 512 characters or less. See\n"
-                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+                 "         'summary' field must be 512 characters or less. See "
+                 "https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("A metadata field is longer than PyPI allows: usually the summary (`[project].description`, 512 "
                "characters), set to the whole README; or a `[project.urls]` label over 32 characters "
                "(`'…' must be 32 characters or less`). `'summary' must be a single line`: the description has a "
@@ -182,9 +181,8 @@ METADATA_CASES: list[Message] = [
         title="License is deprecated when License-Expression is present",
         pattern=r"License is deprecated when License-Expression is present",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         License is deprecated when License-Expression is present. Only\n"
-                 "         License-Expression should be present. See\n"
-                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+                 "         License is deprecated when License-Expression is present. Only License-Expression should "
+                 "be present. See https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("The metadata carries both the old free-text `License` field and an SPDX `License-Expression` "
                "(PEP 639 allows only the latter): typically `license = \"MIT\"` in `pyproject.toml` together "
                "with `license=` in `setup.py` or `setup.cfg`."),
@@ -214,9 +212,9 @@ METADATA_CASES: list[Message] = [
         pattern=r"is an invalid value for Version|Invalid version: '[^']+'",
         unless=r"local versions",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         'v1.0' is an invalid value for Version. Error: Start and end with a letter or\n"
-                 "         numeral containing only ASCII numeric and '.', '_' and '-'. See\n"
-                 "         https://packaging.python.org/specifications/core-metadata for more information."),
+                 "         'v1.0' is an invalid value for Version. Error: Start and end with a letter or numeral "
+                 "containing only ASCII numeric and '.', '_' and '-'. See "
+                 "https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("The version is not a PEP 440 version: a tag name used as the version (`v1.0`, `release-1.0`), "
                "a placeholder, or a version a script built by hand."),
         fix=("Let the build backend take the version from the tag (setuptools-scm / hatch-vcs strip the `v`), "

@@ -118,9 +118,9 @@ UPLOAD_CASES: list[Message] = [
         title="Organization account owning this project is inactive",
         pattern=r"Organization account owning this project is inactive",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         Organization account owning this project is inactive. This may be due to inactive\n"
-                 "         billing for Company Organizations, or administrator intervention for Community\n"
-                 "         Organizations. Please contact support+orgs@pypi.org."),
+                 "         Organization account owning this project is inactive. This may be due to inactive billing "
+                 "for Company Organizations, or administrator intervention for Community Organizations. Please "
+                 "contact support+orgs@pypi.org."),
         cause=("The project belongs to a PyPI organisation that is not in good standing: a company "
                "organisation's billing lapsed, or PyPI's administrators suspended a community organisation. "
                "Nothing in the workflow."),
