@@ -3,7 +3,8 @@
 The package, one idea per module:
 
 - `model`: a case of the table (`Message`: pattern, example, cause, fix, command or page section);
-- `table` (over `table_exchange` and `table_upload`): `MESSAGES`, the one table the tool matches
+- `table` (over `table_exchange`, `table_upload`, `table_metadata`, `table_files` and
+  `table_auth`): `MESSAGES`, the one table the tool matches
   and the troubleshooting page renders, so the page and the tool cannot disagree;
 - `normalise`: a pasted log as a reader sees it (timestamps, `##[error]`, ANSI colours, Markdown
   quotes and list markers, link markup, rich's line wraps);

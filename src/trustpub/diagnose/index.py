@@ -27,6 +27,8 @@ _STRONG = [re.compile(p, re.IGNORECASE) for p in (
     r"Publishing \d+ files? (?:to )?" + _URL,
     r"Checking \d+ files? against " + _URL,
     r"HTTPError: \d{3} [A-Za-z -]+ from " + _URL,
+    # twine 1.x (requests' wording): `HTTPError: 400 Client Error: <reason> for url: <url>`.
+    r"HTTPError: \d{3} (?:Client|Server) Error: .{0,400}? for url: " + _URL,
     r"Failed to publish \S+ to " + _URL,
     r"Missing credentials for " + _URL,
     r"audience retrieval failed: repository at (?P<host>[A-Za-z0-9.-]+)",

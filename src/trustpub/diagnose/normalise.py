@@ -79,5 +79,7 @@ _CI_RE = re.compile(r"Run pypa/gh-action-pypi-publish|Trusted publishing exchang
 _TIMESTAMP_ANYWHERE_RE = re.compile(r"^\ufeff?(?:>\s?)*\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z", re.MULTILINE)
 # A shell prompt running an upload, a .pypirc, a home directory of a desktop system.
 _LOCAL_RE = re.compile(r"^\s*(?:\(\S+\)\s*)?(?:[\w.@-]+[:~][^\n$]*)?[$%>] (?:python3? -m )?(?:twine|uv|hatch|pdm|poetry|flit)\b"
-                       r"|\.pypirc|Using configuration from|C:\\Users\\|/Users/(?!runner/)\w+|^PS [A-Z]:\\",
+                       r"|\.pypirc|Using configuration from|C:\\Users\\|/Users/(?!runner/)\w+|^PS [A-Z]:\\"
+                       # twine's and uv's prompts: a job has no terminal to type into.
+                       r"|^\s*Enter your (?:username|password|API token):|^\s*Enter (?:username \('__token__'|password:)",
                        re.MULTILINE)

@@ -20,7 +20,11 @@ EXCHANGE: list[Message] = [
     Message(
         id="exchange-failure",
         title="Trusted publishing exchange failure",
+        # twine 6.1+ exchanges the token itself: `The token request failed; the index server gave the following reasons`.
+        # v1.8.0-v1.8.4 (2023): `OIDC exchange failure:` / `Trusted publisher (OIDC) exchange failure:`.
         pattern=(r"Trusted publishing exchange failure|the server refused the request for the following reasons"
+                 r"|(?:Trusted publisher \(OIDC\)|OIDC) exchange failure"
+                 r"|The token request failed; the index server gave the following reasons"
                  r"|This generally indicates a trusted publisher configuration error"),
         example="Error: Trusted publishing exchange failure:",
         cause=("The publish action could not swap the job's OIDC token for a short-lived upload token. "
@@ -36,7 +40,8 @@ EXCHANGE: list[Message] = [
         id="empty-token-secret",
         title="The token secret is empty, so the action tried Trusted Publishing",
         pattern=r"^\s*password:\s*$",
-        requires=r"due to __token__ username with no supplied password field|Trusted publishing exchange failure",
+        requires=(r"due to __token__ username with no supplied password field|Trusted publishing exchange failure"
+                  r"|Attempting to perform OIDC credential exchange|OIDC exchange failure"),
         on_lines=True, rank=95,  # the refusal that follows is its consequence
         example=("Run pypa/gh-action-pypi-publish@release/v1\n"
                  "  with:\n"
@@ -57,9 +62,12 @@ EXCHANGE: list[Message] = [
     Message(
         id="token-fallback-notice",
         title="No password given, so the action tried Trusted Publishing",
-        pattern=r"due to __token__ username with no supplied password field",
-        unless=(r"invalid-publisher|invalid-pending-publisher|invalid-token|invalid-payload|not-enabled"
-                r"|OpenID Connect token retrieval failed|audience retrieval failed|the index produced an unexpected"
+        # v1.8.0-v1.8.4: `Attempting to perform OIDC credential exchange to retrieve a temporary … token`.
+        pattern=(r"due to __token__ username with no supplied password field|Attempting to perform OIDC credential exchange"
+                 # twine-upload.sh's `EMPTY TOKEN` warning.
+                 r"|you have not passed a password or it is otherwise empty"),
+        unless=(r"invalid-publisher|invalid-pending-publisher|invalid-token|invalid-payload|not-enabled|invalid-reuse-token"
+                r"|(?:OpenID Connect|OIDC) token retrieval failed|audience retrieval failed|the index produced an unexpected"
                 r"|the index gave us an invalid response"),
         rank=30,
         example=("Notice: Attempting to perform trusted publishing exchange to retrieve a temporary short-lived API "
@@ -92,7 +100,10 @@ EXCHANGE: list[Message] = [
     Message(
         id="oidc-permissions",
         title="OpenID Connect token retrieval failed",
-        pattern=r"OpenID Connect token retrieval failed",
+        # twine 6.1+: `Unable to retrieve an OIDC token from the CI platform for trusted publishing …`.
+        # v1.8.0-v1.8.4 wrote `OIDC token retrieval failed`.
+        pattern=(r"OpenID Connect token retrieval failed|Unable to retrieve an OIDC token from the CI platform"
+                 r"|OIDC token retrieval failed"),
         unless=r"pull request on a fork",
         example=("Error: Trusted publishing exchange failure:\n"
                  "OpenID Connect token retrieval failed: GitHub: missing or insufficient OIDC token permissions, "
@@ -161,6 +172,43 @@ EXCHANGE: list[Message] = [
         command="publisher-values", source=WAREHOUSE, rank=80,
     ),
     Message(
+        id="pull-request-target",
+        title="Publishing from a workflow invoked via 'pull_request_target' is not supported",
+        pattern=r"invoked via 'pull_request_target' is not supported",
+        example=("* `invalid-publisher`: valid token, but no corresponding publisher (Publishing from a workflow "
+                 "invoked via 'pull_request_target' is not supported.)"),
+        cause=("The publishing job ran for a `pull_request_target` event. PyPI refuses tokens from such runs: they "
+               "run with the repository's permissions on behalf of a pull request, possibly from a fork."),
+        fix=("Publish only on events a pull request cannot trigger: a pushed tag, a published release or "
+             "`workflow_dispatch` (the guide's workflow publishes on tags)."),
+        section="workflow.md", source=WAREHOUSE, rank=95,
+    ),
+    Message(
+        id="unknown-issuer",
+        title="invalid-payload: unknown trusted publishing issuer",
+        pattern=r"unknown trusted publishing issuer|JWT issuer '[^']+' does not match expected issuer",
+        example="* `invalid-payload`: unknown trusted publishing issuer",
+        cause=("The OIDC token comes from an issuer PyPI does not trust. In order of likelihood: (1) a GitHub "
+               "Enterprise that switched its Actions tokens to a unique issuer URL "
+               "(`https://token.actions.githubusercontent.com/<enterprise>`), or GitHub Enterprise Server; "
+               "(2) a CI system PyPI has no Trusted Publishing for. The token's `iss` claim tells them apart."),
+        fix=("Publish from github.com with the default issuer (an enterprise owner can switch the unique issuer "
+             "URL off), or from a CI system PyPI supports; otherwise upload with a project-scoped API token."),
+        source=WAREHOUSE, rank=85,
+    ),
+    Message(
+        id="invalid-reuse-token",
+        title="invalid-reuse-token: invalid token: already used",
+        pattern=r"invalid-reuse-token|invalid token: already used",
+        example="* `invalid-reuse-token`: invalid token: already used",
+        cause=("PyPI accepts each OIDC token for one exchange only, and this one had been exchanged before: a "
+               "script of your own that fetches the OIDC token once and exchanges it again (a retry, or a second "
+               "upload). The publish action and `uv publish` fetch a fresh token for every exchange."),
+        fix=("Fetch a new OIDC token for every exchange, or let the publish action (or `uv publish`) do the "
+             "exchange; re-run the job."),
+        source=WAREHOUSE, rank=80,
+    ),
+    Message(
         id="invalid-pending-publisher",
         title="invalid-pending-publisher: project already exists",
         pattern=r"invalid-pending-publisher|valid token, but project already exists",
@@ -214,7 +262,7 @@ EXCHANGE: list[Message] = [
     Message(
         id="index-unexpected-response",
         title="The index gave an unexpected response",
-        pattern=(r"Token request failed: the index produced an unexpected"
+        pattern=(r"Token request failed: the index produced an unexpected|The token-minting request returned invalid JSON"
                  r"|Token response error: the index gave us an invalid response"),
         example=("Token request failed: the index produced an unexpected\n503 response.\n\n"
                  "This strongly suggests a server configuration or downtime issue; wait\n"
@@ -303,6 +351,19 @@ EXCHANGE: list[Message] = [
         local_fix=("Locally there is no Trusted Publishing: publish from the workflow, or pass a token with "
                    "`--token` / `UV_PUBLISH_TOKEN`."),
         local_command=None,
+    ),
+    Message(
+        id="uv-mixed-credentials",
+        title="… are not allowed when using trusted publishing",
+        pattern=r"(?:a username|a password|the keyring)(?: and (?:a password|the keyring))* are not allowed when using "
+                r"trusted publishing",
+        example="error: a password are not allowed when using trusted publishing",
+        cause=("`uv publish --trusted-publishing always` (or `UV_PUBLISH_TRUSTED_PUBLISHING=always`) was given "
+               "credentials as well: a username, a password or token (`UV_PUBLISH_TOKEN`, `UV_PUBLISH_PASSWORD`, "
+               "often a leftover secret in the job's `env:`) or a keyring provider. uv refuses to choose."),
+        fix=("Remove the token/password variables (and `--keyring-provider`) from the publishing step, keeping "
+             "`id-token: write` and the registered publisher."),
+        command="harden-workflow", source=UV, rank=70,
     ),
     Message(
         id="uv-password-without-username",

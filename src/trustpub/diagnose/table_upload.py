@@ -1,9 +1,8 @@
-"""The upload: what PyPI's upload endpoint and twine refuse, and what stops the action before it.
+"""The upload: attestations, refusals of the whole upload, and what stops the action before it.
 
-Texts from warehouse (`warehouse/forklift/legacy.py`, `forklift/metadata.py`,
-`packaging/services.py`, `accounts/security_policy.py`, `macaroons/security_policy.py`,
-`forklift/decorators.py`), twine, and pypa/gh-action-pypi-publish (`attestations.py`,
-`action.yml`).
+Texts from warehouse (`warehouse/forklift/legacy.py`, `forklift/decorators.py`), twine
+(`twine/exceptions.py`, `twine/utils.py`), uv (`crates/uv-publish`) and pypa/gh-action-pypi-publish
+(`attestations.py`, `action.yml`). Metadata, files and credentials have modules of their own.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ TWINE = "twine (`twine check` or `twine upload`, also inside the publish action)
 GITHUB = "GitHub Actions"
 ACTION_FIX_PIN = "v1.14.2 (commit `dc37677b2e1c63e2034f94d8a5b11f265b73ba33`)"
 
-UPLOAD_CASES: list[Message] = [
+ATTESTATION_CASES: list[Message] = [
     # -- PEP 740 attestations ---------------------------------------------------------------
     Message(
         id="attestation-exists",
@@ -35,6 +34,34 @@ UPLOAD_CASES: list[Message] = [
              "attestations but leaves the TestPyPI files unsigned, so the test upload no longer tests signing. "
              "Do not switch attestations off for the PyPI upload."),
         section="attestations.md", source=ACTION, rank=95,
+    ),
+    Message(
+        id="attestations-missing",
+        title="Upload with attestations requested, but … has no associated attestations",
+        pattern=r"Upload with attestations requested, but \S+ has no associated attestations",
+        example=("ERROR    InvalidDistribution: Upload with attestations requested, but\n"
+                 "         dist/widget-1.0.0.zip has no associated attestations"),
+        cause=("`twine upload --attestations` found no `<file>.publish.attestation` next to this distribution. "
+               "In order of likelihood: (1) a step of your own passes `--attestations` but nothing made them "
+               "(only the publish action, or a signing step of yours, writes them); (2) the file was rebuilt or "
+               "renamed after signing, or is a kind the publish action does not sign (it signs `*.whl` and "
+               "`*.tar.gz`, not a `.zip` sdist)."),
+        fix=("Let the publish action make and upload the attestations (its default with Trusted Publishing), or "
+             "drop `--attestations` from your own twine call; build sdists as `.tar.gz`."),
+        section="attestations.md", source=TWINE, rank=80,
+    ),
+    Message(
+        id="attestations-unsupported-index",
+        title="attestations input ignored: the repository URL does not support PEP 740 attestations",
+        pattern=r"the specified repository URL does not support PEP 740 attestations",
+        rank=5,  # a notice, harmless by itself: any failure in the log says more
+        example=("Warning: The workflow was run with 'attestations: true' input, but the specified repository URL "
+                 "does not support PEP 740 attestations. As a result, the attestations input is ignored."),
+        cause=("The upload goes to an index other than PyPI or TestPyPI (a private index, a mirror), and the "
+               "publish action makes attestations only for those two. Nothing fails because of it."),
+        fix=("Nothing to fix; set `attestations: false` on that step to silence it. If the upload failed, the "
+             "reason is elsewhere in the log: paste the whole failed step."),
+        section="attestations.md", source=ACTION,
     ),
     Message(
         id="attestation-invalid",
@@ -66,296 +93,11 @@ UPLOAD_CASES: list[Message] = [
              "one `path: dist`), and use a current release of the action."),
         command="fix-action-ref", source=ACTION, rank=85,
     ),
-    # -- Core metadata ------------------------------------------------------------------------
-    Message(
-        id="metadata-version-unsupported",
-        title="'2.5' is not a valid metadata version",
-        pattern=r"'2\.[5-9]' is not a valid metadata version",
-        example=("Checking dist/widget-1.0.0-py3-none-any.whl: ERROR    InvalidDistribution: Invalid distribution "
-                 "metadata: '2.5' is not a valid metadata version"),
-        cause=("The build backend writes core metadata 2.5 (hatchling 1.32 and later do since August 2026), and "
-               "the twine that checks or uploads it is older: gh-action-pypi-publish up to v1.14.1 bundles a twine "
-               "and `packaging` that know metadata up to 2.4. A `twine check` with a current twine in the build "
-               "job passes and hides it. PyPI itself accepts 2.5."),
-        fix=(f"Move the publish action to {ACTION_FIX_PIN} or later, which bundles twine 7; when the failing step "
-             "is another action's `twine check` (e.g. hynek/build-and-inspect-python-package, whose v3.0.1 bundles "
-             "twine 7.0.0) move that one, and with a twine of your own use `twine>=7`. Or pin the build backend to a release that writes 2.4 (e.g. "
-             "`requires = [\"hatchling<1.32\"]`): that holds back backend fixes and must be undone later. "
-             "`verify-metadata: false` does not help: the upload reads the metadata too."),
-        command="fix-action-ref", source=TWINE, rank=80,
-        local_fix="Upgrade twine to 7 or later (`python -m pip install -U 'twine>=7'`), or pin the build backend "
-                  "to a release that writes metadata 2.4 (and undo the pin later).",
-        local_command=None,
-    ),
-    Message(
-        id="metadata-missing-fields",
-        title="Metadata is missing required fields: Name, Version",
-        pattern=r"Metadata is missing required fields: Name, Version",
-        example=("ERROR    InvalidDistribution: Metadata is missing required fields: Name,\n"
-                 "         Version.\n"
-                 "         Make sure the distribution includes the files where those fields are\n"
-                 "         specified, and is using a supported Metadata-Version: 1.0, 1.1, 1.2,\n"
-                 "         2.0, 2.1, 2.2, 2.3."),
-        cause=("The uploader is older than the build backend: an old twine (inside an old pinned version of the "
-               "publish action, or installed in the job) cannot read the newer Metadata-Version the backend "
-               "writes (2.3 or 2.4; the last supported version it lists is the clue)."),
-        fix=(f"Move the publish action to a current release ({ACTION_FIX_PIN} reads up to 2.5), or upgrade the "
-             "twine the job installs."),
-        command="fix-action-ref", source=TWINE, rank=75,
-        local_fix="Upgrade twine (`python -m pip install -U twine`) and upload again.",
-        local_command=None,
-    ),
-    Message(
-        id="license-field-version",
-        title="license-expression introduced in metadata version 2.4",
-        pattern=r"license-(?:expression|file) introduced in metadata version 2\.4",
-        example=("ERROR    InvalidDistribution: Invalid distribution metadata: license-expression\n"
-                 "         introduced in metadata version 2.4, not 2.3"),
-        cause=("The distribution's METADATA declares an older Metadata-Version but carries `License-Expression` "
-               "or `License-File` fields, which need 2.4: an old build backend (or one with that bug) built it."),
-        fix=("Upgrade the build backend (e.g. a current hatchling or setuptools ≥ 77) and rebuild; a file already "
-             "built this way cannot be fixed by the uploader."),
-        source=TWINE, rank=75,
-    ),
-    Message(
-        id="license-field-unrecognised",
-        title="unrecognized or malformed field 'license-expression'",
-        pattern=r"unrecognized or malformed field '?license-(?:expression|file)",
-        example="ERROR    InvalidDistribution: Invalid distribution metadata: unrecognized or malformed field "
-                "'license-expression'",
-        cause=("twine (through its `packaging`) is older than metadata 2.4: it does not know the "
-               "`License-Expression` / `License-File` fields the build backend wrote."),
-        fix=f"Use a current publish action ({ACTION_FIX_PIN}) or twine ≥ 6.1.",
-        command="fix-action-ref", source=TWINE, rank=75,
-        local_fix="Upgrade twine to 6.1 or later (`python -m pip install -U twine`).",
-        local_command=None,
-    ),
-    Message(
-        id="invalid-classifier",
-        title="… is not a valid classifier",
-        pattern=r"is not a valid classifier|License classifiers have been superseded by license expressions"
-                r"|The classifier '[^']+' has been deprecated",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         'License :: OSI Approved :: MIT' is not a valid classifier. See\n"
-                 "         https://packaging.python.org/specifications/core-metadata for more information."),
-        cause=("A classifier in `[project].classifiers` is not in PyPI's list (trove-classifiers): a typo or "
-               "wrong case (`Development status ::` for `Development Status ::`), a licence written as a "
-               "classifier (`License-Expression :: MIT`), or a deprecated one. Older PyPI wrote `Invalid value "
-               "for classifiers. Error: Classifier '…' is not a valid classifier.`"),
-        fix=("Copy the classifier exactly from https://pypi.org/classifiers/; write a licence once, as an SPDX "
-             "expression in `[project].license` (e.g. `license = \"MIT\"`), without `License ::` classifiers. "
-             "`twine check` does not catch this: only the index does."),
-        source=UPLOAD, rank=70,
-    ),
-    Message(
-        id="description-render",
-        title="The description failed to render",
-        pattern=r"The description failed to render",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         The description failed to render for 'text/x-rst'. See\n"
-                 "         https://pypi.org/help/#description-content-type for more information."),
-        cause=("PyPI could not render the long description (the README) in the markup it is declared as: "
-               "usually a Markdown README read as reStructuredText because no content type is declared, or "
-               "invalid reStructuredText."),
-        fix=("Declare the README in `pyproject.toml` (`readme = \"README.md\"` sets `text/markdown`), rebuild, "
-             "and run `twine check --strict dist/*` before uploading: it renders the description the same way."),
-        source=UPLOAD, rank=80,
-    ),
-    # -- Project names ------------------------------------------------------------------------
-    Message(
-        id="name-too-similar",
-        title="The name is too similar to an existing project",
-        pattern=r"The name '[^']+' is too similar to an existing project|The name '[^']+' conflicts with an "
-                r"existing project",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         The name 'wid-get' is too similar to an existing project. See\n"
-                 "         https://pypi.org/help/#project-name for more information."),
-        cause=("PyPI compares new names after normalisation (case, and runs of `-`, `_`, `.` are the same; "
-               "confusable spellings such as `l`/`1` and `O`/`0` are compared too), and another project already "
-               "has that name in that sense. A pending publisher does not reserve a name."),
-        fix=("Choose another `[project].name` (and register the pending publisher again with it); if the other "
-             "project is abandoned, PEP 541 describes how to ask for the name."),
-        source=UPLOAD, rank=85,
-    ),
-    Message(
-        id="name-not-allowed",
-        title="The name isn't allowed",
-        pattern=r"The name '[^']+' isn't allowed",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         The name 'json' isn't allowed (conflict with Python Standard Library module name). See\n"
-                 "         https://pypi.org/help/#project-name for more information."),
-        cause="The name is on PyPI's list of prohibited names, or is a module of the Python standard library.",
-        fix="Choose another `[project].name`; the import name can stay as it is.",
-        source=UPLOAD, rank=85,
-    ),
-    # -- Versions and files ---------------------------------------------------------------------
-    Message(
-        id="filename-reused",
-        title="This filename has already been used",
-        pattern=r"This filename has (?:already|previously) been used|This filename was previously used by a file "
-                r"that has since been deleted",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         This filename was previously used by a file that has since been deleted. Use a different "
-                 "version. See https://pypi.org/help/#file-name-reuse for more information."),
-        cause=("A file of that name was uploaded once and then deleted (or its release was). PyPI never accepts "
-               "a file name twice, even after deleting it. Older PyPI wrote `This filename has already been used, "
-               "use a different version` (or `has previously been used`)."),
-        fix="Release a new version (e.g. `1.0.1`, or a post-release `1.0.0.post1`); deleting more does not help.",
-        command="release", source=UPLOAD, rank=80,
-    ),
-    Message(
-        id="file-exists",
-        title="400 File already exists",
-        pattern=r"File already exists",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         File already exists ('example_project-0.2.0.tar.gz', with blake2_256 hash "
-                 "'4f2a0c…'). See https://pypi.org/help/#file-name-reuse for more information."),
-        cause=("That version is already on the index, and a file name can never be uploaded twice (not even after "
-               "deleting it). Typically a tag was pushed without changing the version the build produces, or a "
-               "finished release job was re-run."),
-        fix=("Release a new version: set it, move the changelog, commit, tag and push in one step. "
-             "`skip-existing: true` is only for re-running a partly failed upload: it would also hide a build "
-             "that silently reuses an old version."),
-        command="release", source=UPLOAD, rank=70,
-    ),
-    Message(
-        id="one-sdist",
-        title="Only one sdist may be uploaded per release",
-        pattern=r"Only one sdist may be uploaded per release",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         Only one sdist may be uploaded per release."),
-        cause=("The release already has a source distribution and this upload brings another with a different "
-               "name (e.g. `widget-1.0.tar.gz` and `Widget-1.0.tar.gz`, or sdists from several matrix jobs)."),
-        fix="Build the sdist once, in one job, and upload that together with the wheels.",
-        section="wheels.md", source=UPLOAD, rank=80,
-    ),
-    Message(
-        id="local-version",
-        title="The use of local versions is not allowed",
-        # Older PyPI: `'0.1.dev9+g21a7230' is an invalid value for Version. Error: Can't use PEP 440 local versions.`
-        pattern=r"The use of local versions in .{1,80}? is not allowed|Can(?:'|no)t use PEP 440 local versions",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         The use of local versions in <Version('0.3.1.dev2+g1a2b3c4')> is not allowed. See\n"
-                 "         https://packaging.python.org/specifications/core-metadata for more information."),
-        cause=("The version has a local part (`+g1a2b3c4`, `+dirty`): setuptools-scm or hatch-vcs computed it "
-               "from a commit that is not exactly a tag, or from a dirty tree, or the checkout had no tags "
-               "(`actions/checkout` fetches none by default). Newer PyPI quotes the version: "
-               "`The use of local versions in '0.3.1.dev2+g1a2b3c4' is not allowed.`; older PyPI wrote "
-               "`… is an invalid value for Version. Error: Can't use PEP 440 local versions.`"),
-        fix=("Build from the tag itself with its history (`actions/checkout` with `fetch-depth: 0`), keep the "
-             "tree clean before building; for uploads of untagged commits (TestPyPI) set "
-             "`local_scheme = \"no-local-version\"`, which drops the commit from the version."),
-        section="workflow.md", source=UPLOAD, rank=80,
-    ),
-    # -- Authentication ------------------------------------------------------------------------
-    Message(
-        id="invalid-auth",
-        title="403 Invalid or non-existent authentication information",
-        pattern=r"Invalid or non-existent authentication information",
-        example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
-                 "         Invalid or non-existent authentication information. "
-                 "See https://pypi.org/help/#invalid-auth for more information."),
-        cause=("An API token was used instead of Trusted Publishing, and the index rejected it (revoked, "
-               "expired, for the other index, or mistyped): a `password:` input in the workflow, or "
-               "`TWINE_PASSWORD` / `UV_PUBLISH_TOKEN` in the job. A token that is right where you set it can "
-               "still be the wrong one in the job: a repository secret overrides an organisation secret of the "
-               "same name."),
-        fix=("Drop the token path in the workflow: remove the `password:` input (and `TWINE_PASSWORD`) so the "
-             "action uses Trusted Publishing, grant `id-token: write` and register the publisher."),
-        command="harden-workflow", source=UPLOAD,
-        local_fix=("The token in `~/.pypirc` (or `TWINE_PASSWORD`) is revoked or for the other index: publish "
-                   "through the workflow instead, and remove the old token from `.pypirc`."),
-        local_command="scrub-pypirc",
-    ),
-    Message(
-        id="invalid-api-token",
-        title="403 Invalid API Token",
-        pattern=r"Invalid API Token: ",
-        example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
-                 "         Invalid API Token: InvalidMacaroonError('invalid macaroon signature')"),
-        cause=("The password is shaped like a PyPI token but PyPI cannot accept it: revoked, truncated or broken "
-               "by a newline when copied (`signatures do not match`), made on the other index (TestPyPI and PyPI "
-               "tokens differ), or scoped to another project (`project-scoped token is not valid for project …`). "
-               "When a token that worked yesterday fails with a text PyPI itself garbles (`invalid macaroon!r`, "
-               "September 2020), it is PyPI's fault: check https://status.python.org/ and pypi/warehouse's issues. "
-               "The action's `POTENTIALLY INVALID TOKEN` warning means the value does not even start with `pypi-`."),
-        fix=("Use Trusted Publishing: remove the `password:` input and the token secret. To keep a token, "
-             "create a new one on the index the upload goes to and paste it whole."),
-        command="harden-workflow", source=UPLOAD,
-        local_fix=("Create a new token on the index you upload to, or publish through the workflow with Trusted "
-                   "Publishing; remove the dead token from `.pypirc`."),
-        local_command="scrub-pypirc",
-    ),
-    Message(
-        id="username-password",
-        title="Username/Password authentication is no longer supported",
-        pattern=r"Username/Password authentication is no longer supported",
-        example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
-                 "         Username/Password authentication is no longer supported. Migrate to API\n"
-                 "         Tokens or Trusted Publishers instead. See https://pypi.org/help/#apitoken and\n"
-                 "         https://pypi.org/help/#trusted-publishers"),
-        cause=("The upload sent an account name and password: the action's `user:` input (or `TWINE_USERNAME`) "
-               "is set to an account name instead of `__token__`, with a password."),
-        fix="Remove the `user:` and `password:` inputs and publish with Trusted Publishing.",
-        command="harden-workflow", source=UPLOAD,
-        local_fix="Use `__token__` as the user name with an API token, or publish through the workflow.",
-        local_command="scrub-pypirc",
-    ),
-    Message(
-        id="unverified-email",
-        title="does not have a verified primary email address",
-        pattern=r"does not have a verified primary email address",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         User 'alice' does not have a verified primary email address. Please add a verified "
-                 "primary email before attempting to upload to PyPI. See https://pypi.org/help/#verified-email "
-                 "for more information."),
-        cause=("The upload was made with the API token of an account whose primary email address is not "
-               "verified (often a maintainer's old token still in the repository's secrets); PyPI refuses "
-               "uploads from such accounts."),
-        fix=("Publish with Trusted Publishing (no account's token is involved: remove the `password:` input and "
-             "register the publisher), or have the token's owner verify the primary email in the account "
-             "settings."),
-        command="harden-workflow", source=UPLOAD, rank=80,
-        local_fix="Verify your account's primary email address on the index, then upload again.",
-    ),
-    Message(
-        id="non-user-new-project",
-        title="Non-user identities cannot create new projects",
-        pattern=r"Non-user identities cannot create new projects",
-        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
-                 "         Non-user identities cannot create new projects. This was probably caused by "
-                 "successfully using a pending publisher but specifying the project name incorrectly (either "
-                 "in the publisher or in your project's metadata). Please ensure that both match. "
-                 "See: https://docs.pypi.org/trusted-publishers/troubleshooting/"),
-        cause=("A trusted publisher's token may upload to projects that exist, not create one. In order of "
-               "likelihood: (1) no pending publisher exists for this project name on this index: the token came "
-               "from a publisher of another project (often a second package of a monorepo published by the same "
-               "workflow), or the pending publisher is on the other index; (2) a pending publisher exists but "
-               "its project name differs from `[project].name` (PyPI's \"probably\"): the exchange then created "
-               "an empty project under the publisher's name. To tell them apart, look at your account's "
-               "publishing page and your projects: an empty project with the publisher's name means (2); no "
-               "pending publisher for the name in the error's distribution means (1)."),
-        fix=("Register a pending publisher for exactly the distribution's name (names compare after "
-             "normalisation: case and `-`/`_`/`.` do not matter) on the index the upload goes to; for (2) also "
-             "delete the wrongly named empty project."),
-        command="publisher-values", source=UPLOAD, rank=80,
-    ),
-    Message(
-        id="not-allowed-project",
-        title="isn't allowed to upload to project",
-        # Older warehouse (and twine 1.x through it): `You are not allowed to upload to 'example-project'.`
-        pattern=r"isn't allowed to upload to project|You are not allowed to upload to '[^']+'",
-        example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
-                 "         The user 'alice' isn't allowed to upload to project 'example-project'. "
-                 "See https://pypi.org/help/#project-name for more information."),
-        cause=("The credential belongs to another project or account: a token scoped to a different project, "
-               "a publisher registered on another project, or a project name on the index that is not yours. "
-               "With Trusted Publishing the text is `The given token isn't allowed to upload to project …`; "
-               "older PyPI said `You are not allowed to upload to '…'`."),
-        fix=("Register the publisher on this very project (its publishing settings), or pick a project name "
-             "you own."),
-        command="publisher-values", source=UPLOAD, rank=75,
-    ),
+]
+
+
+# Refusals of the whole upload (the index, the organisation, the URL), and the runner.
+UPLOAD_CASES: list[Message] = [
     Message(
         id="read-only",
         title="403 Read-only mode: Uploads are temporarily disabled",
@@ -372,11 +114,60 @@ UPLOAD_CASES: list[Message] = [
         source=UPLOAD, rank=90,
     ),
     Message(
+        id="organization-inactive",
+        title="Organization account owning this project is inactive",
+        pattern=r"Organization account owning this project is inactive",
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Organization account owning this project is inactive. This may be due to inactive billing "
+                 "for Company Organizations, or administrator intervention for Community Organizations. Please "
+                 "contact support+orgs@pypi.org."),
+        cause=("The project belongs to a PyPI organisation that is not in good standing: a company "
+               "organisation's billing lapsed, or PyPI's administrators suspended a community organisation. "
+               "Nothing in the workflow."),
+        fix="An owner of the organisation settles its billing, or writes to support+orgs@pypi.org.",
+        source=UPLOAD, rank=85,
+    ),
+    Message(
+        id="too-many-new-projects",
+        title="429 Too many new projects created",
+        pattern=r"Too many new projects created",
+        example=("ERROR    HTTPError: 429 Too Many Requests from https://upload.pypi.org/legacy/\n"
+                 "         Too many new projects created"),
+        cause=("The account (or pending publishers of one account) created more new projects in a short time "
+               "than PyPI's rate limit allows; the first upload of a project creates it."),
+        fix="Wait (the limit resets within hours) and re-run the failed job; upload existing projects meanwhile.",
+        source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="wrong-upload-url",
+        title="The repository URL is not the index's upload URL",
+        # twine's RedirectDetected and its 405/410 hints; uv's 405 text; PyPI's 308 for `/legacy`.
+        pattern=(r"attempted to redirect to|Your repository URL is missing a trailing slash"
+                 r"|you're trying to upload to pypi\.org but have an invalid URL"
+                 r"|you're uploading to pypi\.python\.org|POST requests are not supported by the endpoint"
+                 r"|expected upload URL is /legacy/|HTTPError: 405 Method Not Allowed"
+                 r"|You're trying to upload to the legacy PyPI site"),
+        example=("error: Failed to publish `dist/widget-1.0.0.tar.gz` to https://test.pypi.org/simple/\n"
+                 "  Caused by: POST requests are not supported by the endpoint, are you using the simple index URL "
+                 "instead of the upload URL?"),
+        cause=("The upload goes to a URL that is not the index's upload endpoint: `/legacy` without the "
+               "trailing slash, the simple index (`https://test.pypi.org/simple/`) or a project page instead "
+               "of `https://test.pypi.org/legacy/`, or the retired `pypi.python.org`. twine then reports a "
+               "redirect, a 405, or a 410; uv asks whether it is the simple index URL."),
+        fix=("Set the upload URL exactly: `repository-url: https://test.pypi.org/legacy/` for TestPyPI; for PyPI "
+             "leave `repository-url` out (the default is `https://upload.pypi.org/legacy/`)."),
+        section="test-tag.md", source=TWINE, rank=70,
+        local_fix=("Drop `--repository-url` for PyPI (twine's default is its upload URL) and use "
+                   "`--repository testpypi` (or `https://test.pypi.org/legacy/`) for TestPyPI."),
+    ),
+    Message(
         id="bad-request",
         title="400 Bad Request with no reason shown",
         # twine prints the index's reason after the URL; a bare refusal repeats only `Bad Request`.
         # Some indexes start their reason with it (`Bad Request - The email '…' is invalid`): not bare.
-        pattern=r"HTTPError: 400 Bad Request from \S+(?: Bad Request\b(?! -)|\s*$| Error: Process completed| ```)",
+        # twine 1.x put the reason between `Client Error:` and `for url:`; bare, it is `Bad Request`.
+        pattern=(r"HTTPError: 400 Bad Request from \S+(?: Bad Request\b(?! -)|\s*$| Error: Process completed| ```)"
+                 r"|HTTPError: 400 Client Error: Bad Request for url:"),
         example=("WARNING  Error during upload. Retry with the --verbose option for more details.\n"
                  "ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Bad Request"),
