@@ -20,11 +20,9 @@ def render_troubleshooting_markdown(subject, repo_url: str | None = None) -> str
     available = set(known_scripts())
 
     def link(name: str) -> str:
+        # The section names the command already ("Run `trustpub …` (source: <link>)").
         # A script another part of the project has not written yet is named, not linked to a 404.
-        from trustpub.commands import BY_SCRIPT
-
-        command = f"`trustpub {BY_SCRIPT[name].name}` " if name in BY_SCRIPT else ""
-        return f"{command}({script_link(name, repo_url)})" if name in available else f"`scripts/{name}`"
+        return script_link(name, repo_url) if name in available else f"`scripts/{name}`"
 
     return render_cases(marked(subject), link)
 

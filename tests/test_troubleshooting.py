@@ -24,6 +24,14 @@ def test_every_case_rendered_with_a_working_script_link():
     assert md.count("\n### ") + md.startswith("### ") == len(MESSAGES)
 
 
+def test_each_fix_names_its_command_once_then_its_source():
+    md = render_troubleshooting_markdown(SUBJECT, "https://github.com/octo-org/widget")
+    runs = re.findall(r"Run `trustpub ([\w-]+)` \(source: ([^\n]*?)\)\.", md)
+    assert len(runs) == sum(bool(m.command) + bool(m.local_command) for m in MESSAGES)
+    for command, source in runs:
+        assert "trustpub" not in source and source.startswith(("[`scripts/", "`scripts/")), (command, source)
+
+
 def test_example_is_a_real_diagnose_run_against_the_sites_configuration():
     block = diagnose_example(SUBJECT)
     log, output = block.split("```console\n", 1)
