@@ -28,7 +28,8 @@ AUTH_CASES: list[Message] = [
                "still be the wrong one in the job: a repository secret overrides an organisation secret of the "
                "same name."),
         fix=("Drop the token path in the workflow: remove the `password:` input (and `TWINE_PASSWORD`) so the "
-             "action uses Trusted Publishing, grant `id-token: write` and register the publisher."),
+             "action uses Trusted Publishing, grant `id-token: write` and register the publisher. To keep a token, "
+             "create a new one on that index and replace the secret's value."),
         command="harden-workflow", source=UPLOAD,
         local_fix=("The token in `~/.pypirc` (or `TWINE_PASSWORD`) is revoked or for the other index: publish "
                    "through the workflow instead, and remove the old token from `.pypirc`."),
@@ -79,7 +80,8 @@ AUTH_CASES: list[Message] = [
                "by a newline when copied (`signatures do not match`), made on the other index (TestPyPI and PyPI "
                "tokens differ), or scoped to another project (`project-scoped token is not valid for project …`). "
                "When a token that worked yesterday fails with a text PyPI itself garbles (`invalid macaroon!r`, "
-               "September 2020), it is PyPI's fault: check https://status.python.org/ and pypi/warehouse's issues. "
+               "September 2020; `caveat must be an array`, `token with user restriction without a user`, "
+               "March 2024), it is PyPI's fault: check https://status.python.org/ and pypi/warehouse's issues. "
                "The action's `POTENTIALLY INVALID TOKEN` warning means the value does not even start with `pypi-`."),
         fix=("Use Trusted Publishing: remove the `password:` input and the token secret. To keep a token, "
              "create a new one on the index the upload goes to and paste it whole."),

@@ -114,8 +114,12 @@ EXCHANGE: list[Message] = [
         cause=("GitHub gave the job no OIDC token: the publishing job lacks `permissions: id-token: write` "
                "(a job-level `permissions:` block replaces the workflow's, so a grant at the top does not "
                "reach a job that has its own block). The action's attestation step prints the same text "
-               "(`Attestation generation failure: OpenID Connect token retrieval failed`)."),
-        fix="Grant `id-token: write` on the publishing job only, and remove it from the workflow level and other jobs.",
+               "(`Attestation generation failure: OpenID Connect token retrieval failed`). If the step has a "
+               "`password:` input, the notice `__token__ username with no supplied password field` above means "
+               "that secret was empty for this run (a fork or Dependabot run, a misspelt secret)."),
+        fix=("Grant `id-token: write` on the publishing job only, and remove it from the workflow level and other "
+             "jobs. With a `password:` input meant to be used: make the secret available, or skip the upload "
+             "when it is empty."),
         command="fix-id-token", source=ACTION, rank=60,
     ),
     Message(
@@ -292,10 +296,10 @@ EXCHANGE: list[Message] = [
         example=('Tag "v1.2.3" is not allowed to deploy to pypi due to environment protection rules.\n'
                  "The deployment was rejected or didn't satisfy other protection rules."),
         cause=("The publishing job's GitHub environment only admits some branches or tags (its *Deployment "
-               "branches and tags* rule, often only the default branch), and the release tag is not one of them. "
-               "The job never started, so nothing reached the index."),
-        fix=("In the repository's Settings → Environments → the environment → Deployment branches and tags, "
-             "add a tag rule for the release tags (e.g. `v*`), then re-run the job."),
+               "branches and tags* rule), and the ref the log names is not one of them: the release tag, or "
+               "a branch (`Branch \"main\"`) when the run started from one. The job never started."),
+        fix=("In Settings → Environments → the environment → Deployment branches and tags, admit the ref the "
+             "log names (a tag rule such as `v*`), or start the release from the tag; then re-run the job."),
         source=GITHUB,
     ),
     Message(

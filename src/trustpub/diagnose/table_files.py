@@ -41,7 +41,8 @@ FILE_CASES: list[Message] = [
         cause=("The name is on PyPI's list of prohibited names, or is a module of the Python standard library; "
                "`The name '…' is invalid.` means it is not a valid project name at all (only ASCII letters, "
                "digits, `.`, `_` and `-`, starting and ending with a letter or digit)."),
-        fix="Choose another `[project].name`; the import name can stay as it is.",
+        fix=("Choose another `[project].name` (the import name can stay); a prohibited name that is not a "
+             "standard-library module can be asked for with a PEP 541 request to PyPI support."),
         source=UPLOAD, rank=85,
     ),
     # -- Versions and files ---------------------------------------------------------------------
@@ -63,13 +64,16 @@ FILE_CASES: list[Message] = [
         id="file-exists",
         title="400 File already exists",
         # uv with `--check-url`: the same name is on the index with other content.
-        pattern=r"File already exists|Local file and index file do not match for",
+        # Legacy PyPI: `A file named "…" already exists for …`; Sonatype Nexus: `…/name-1.0.whl cannot be updated`.
+        pattern=(r"File already exists|Local file and index file do not match for|A file named \"[^\"]+\" already "
+                 r"exists for|\.(?:whl|tar\.gz|zip) cannot be updated"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         File already exists ('example_project-0.2.0.tar.gz', with blake2_256 hash "
                  "'4f2a0c…'). See https://pypi.org/help/#file-name-reuse for more information."),
         cause=("That version is already on the index, and a file name can never be uploaded twice (not even after "
                "deleting it). Typically a tag was pushed without changing the version the build produces, or a "
-               "finished release job was re-run."),
+               "finished release job was re-run. Nexus says `… cannot be updated`, a text `--skip-existing` does not "
+               "know."),
         fix=("Release a new version: set it, move the changelog, commit, tag and push in one step. "
              "`skip-existing: true` is only for re-running a partly failed upload: it would also hide a build "
              "that silently reuses an old version."),
@@ -82,8 +86,10 @@ FILE_CASES: list[Message] = [
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Only one sdist may be uploaded per release."),
         cause=("The release already has a source distribution and this upload brings another with a different "
-               "name (e.g. `widget-1.0.tar.gz` and `Widget-1.0.tar.gz`, or sdists from several matrix jobs)."),
-        fix="Build the sdist once, in one job, and upload that together with the wheels.",
+               "name (e.g. `widget-1.0.tar.gz` and `Widget-1.0.tar.gz`, sdists from several matrix jobs, a `.zip` "
+               "next to the `.tar.gz`), or the version equals a released one (`1.54` and `1.54.0` are one version)."),
+        fix=("Build one sdist, in one job, and upload it with the wheels; when the release already has its "
+             "sdist, release a new version."),
         section="wheels.md", source=UPLOAD, rank=80,
     ),
     Message(

@@ -76,10 +76,11 @@ METADATA_CASES: list[Message] = [
         example="ERROR    InvalidDistribution: Invalid distribution metadata: unrecognized or malformed field "
                 "'license-expression'",
         cause=("twine (through its `packaging`) is older than metadata 2.4: it does not know the "
-               "`License-Expression` / `License-File` fields the build backend wrote."),
-        fix=f"Use a current publish action ({ACTION_FIX_PIN}) or twine ≥ 6.1.",
+               "`License-Expression` / `License-File` fields the build backend wrote. twine 6.1 still fails "
+               "with `packaging` 24.0 or 24.1 (twine#1216)."),
+        fix=f"Use a current publish action ({ACTION_FIX_PIN}), or twine ≥ 6.1 with `packaging` ≥ 24.2.",
         command="fix-action-ref", source=TWINE, rank=75,
-        local_fix="Upgrade twine to 6.1 or later (`python -m pip install -U twine`).",
+        local_fix="Upgrade twine and packaging (`python -m pip install -U twine 'packaging>=24.2'`).",
         local_command=None,
     ),
     Message(

@@ -83,12 +83,13 @@ ATTESTATION_CASES: list[Message] = [
     Message(
         id="attestation-not-a-file",
         title="Path looks like a distribution but is not a file",
-        pattern=r"Path looks like a distribution but is not a file",
+        # v1.10.0 (fixed in v1.10.1): `The following paths look like distributions but are not actually files: …`.
+        pattern=r"Path looks like a distribution but is not a file|paths look like distributions but are not actually files",
         example=("Error: Attestation generation failure: Path looks like a distribution but is not a file: "
                  "/github/workspace/dist/widget-1.0.0-py3-none-any.whl"),
         cause=("`packages-dir` holds a directory whose name ends like a distribution, e.g. `dist/widget.whl/` "
-               "made by downloading artifacts into per-artifact folders; some action releases also took such "
-               "paths for distributions."),
+               "made by downloading artifacts into per-artifact folders. v1.10.0 of the action also refused ordinary "
+               "files (`The following paths look like distributions but are not actually files`), fixed in v1.10.1."),
         fix=("Download all artifacts into one flat folder (`download-artifact` with `merge-multiple: true` and "
              "one `path: dist`), and use a current release of the action."),
         command="fix-action-ref", source=ACTION, rank=85,
@@ -204,7 +205,7 @@ UPLOAD_CASES: list[Message] = [
         title="The action on a self-hosted runner or inside another action",
         pattern=r"create-docker-action\.py'?:? \[Errno 2\] No such file or directory|(?<![\w/])python3?: command "
                 r"not found",
-        requires=r"gh-action-pypi-publish",
+        requires=r"gh-action-pypi-publish|Run # Create Docker container action",  # the action's own step
         example=("Run pypa/gh-action-pypi-publish@release/v1\n"
                  "/usr/bin/python3: can't open file '/home/runner/work/_actions/pypa/gh-action-pypi-publish/"
                  "release/v1/create-docker-action.py': [Errno 2] No such file or directory"),
