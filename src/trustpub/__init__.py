@@ -4,12 +4,22 @@ One reading of a repository (workflows, git remote and tags, `.pypirc`) serves
 the checklist, the fix scripts and the site's macros. Run it as `trustpub`.
 """
 
-from importlib import metadata as _metadata
 
-try:
-    __version__ = _metadata.version("trustpub")
-except _metadata.PackageNotFoundError:  # run from a checkout that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str):
+    # `__version__` is read from the installed metadata when first asked for, not on import:
+    # importlib.metadata (email, zipfile, csv) is most of the import time of `trustpub.diagnose`,
+    # which the troubleshooting page runs in the browser, where that time is the reader's wait.
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import metadata
+
+    try:
+        version = metadata.version("trustpub")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        version = "0+unknown"
+    globals()["__version__"] = version
+    return version
 
 
 def _refuse_library_module_as_main() -> None:
