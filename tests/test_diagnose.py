@@ -391,3 +391,12 @@ def test_partial_claims_still_name_the_workflow():
     p = publisher_from_claims({"repository": "o/r", "workflow_ref": "o/r/.github/workflows/release.yml",
                                "environment": "release"})
     assert (p.owner, p.repository, p.workflow, p.environment) == ("o", "r", "release.yml", "release")
+
+
+def test_the_action_release_the_table_names_for_metadata_2_5_is_the_pinned_one():
+    # trustpub.diagnose stays stdlib-only (it runs in the page), so it names the pin itself.
+    from trustpub.diagnose.sources import ACTION_FIX_PIN
+    from trustpub.pins import PINS
+
+    newest = PINS["pypa/gh-action-pypi-publish"][0]
+    assert ACTION_FIX_PIN == f"{newest.version} (commit `{newest.sha}`)"

@@ -8,10 +8,8 @@ Texts from warehouse (`accounts/security_policy.py`, `macaroons/security_policy.
 from __future__ import annotations
 
 from trustpub.diagnose.model import Message
+from trustpub.diagnose.sources import ACTION, UPLOAD, TWINE
 
-ACTION = "pypa/gh-action-pypi-publish"
-UPLOAD = "PyPI upload endpoint (via twine, the action or `uv publish`)"
-TWINE = "twine (`twine check` or `twine upload`, also inside the publish action)"
 
 AUTH_CASES: list[Message] = [
     # -- Authentication ------------------------------------------------------------------------

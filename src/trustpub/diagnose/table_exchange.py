@@ -9,11 +9,7 @@ from __future__ import annotations
 
 from trustpub.config import UPLOAD_URLS
 from trustpub.diagnose.model import Message
-
-ACTION = "pypa/gh-action-pypi-publish"
-WAREHOUSE = "PyPI (token exchange, `/_/oidc/mint-token`)"
-UV = "`uv publish`"
-GITHUB = "GitHub Actions"
+from trustpub.diagnose.sources import ACTION, WAREHOUSE, UV, GITHUB
 
 
 EXCHANGE: list[Message] = [

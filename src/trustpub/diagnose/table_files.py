@@ -8,9 +8,7 @@ Texts from warehouse (`warehouse/forklift/legacy.py`, `packaging/services.py`) a
 from __future__ import annotations
 
 from trustpub.diagnose.model import Message
-
-UPLOAD = "PyPI upload endpoint (via twine, the action or `uv publish`)"
-TWINE = "twine (`twine check` or `twine upload`, also inside the publish action)"
+from trustpub.diagnose.sources import UPLOAD, TWINE
 
 
 FILE_CASES: list[Message] = [

@@ -7,10 +7,7 @@ Texts from warehouse (`warehouse/forklift/metadata.py`, `forklift/legacy.py`) an
 from __future__ import annotations
 
 from trustpub.diagnose.model import Message
-
-UPLOAD = "PyPI upload endpoint (via twine, the action or `uv publish`)"
-TWINE = "twine (`twine check` or `twine upload`, also inside the publish action)"
-ACTION_FIX_PIN = "v1.14.2 (commit `dc37677b2e1c63e2034f94d8a5b11f265b73ba33`)"
+from trustpub.diagnose.sources import UPLOAD, TWINE, ACTION_FIX_PIN
 
 
 METADATA_CASES: list[Message] = [

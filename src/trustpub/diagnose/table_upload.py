@@ -8,12 +8,8 @@ Texts from warehouse (`warehouse/forklift/legacy.py`, `forklift/decorators.py`),
 from __future__ import annotations
 
 from trustpub.diagnose.model import Message
+from trustpub.diagnose.sources import ACTION, UPLOAD, TWINE, GITHUB
 
-ACTION = "pypa/gh-action-pypi-publish"
-UPLOAD = "PyPI upload endpoint (via twine, the action or `uv publish`)"
-TWINE = "twine (`twine check` or `twine upload`, also inside the publish action)"
-GITHUB = "GitHub Actions"
-ACTION_FIX_PIN = "v1.14.2 (commit `dc37677b2e1c63e2034f94d8a5b11f265b73ba33`)"
 
 ATTESTATION_CASES: list[Message] = [
     # -- PEP 740 attestations ---------------------------------------------------------------
