@@ -62,9 +62,10 @@ FILE_CASES: list[Message] = [
         id="file-exists",
         title="400 File already exists",
         # uv with `--check-url`: the same name is on the index with other content.
-        # Legacy PyPI: `A file named "…" already exists for …`; Sonatype Nexus: `…/name-1.0.whl cannot be updated`.
+        # Legacy PyPI: `A file named "…" already exists for …`; Sonatype Nexus: `…/name-1.0.whl cannot be updated`;
+        # Google Artifact Registry (twine prints its reason on a line of its own): `Requested entity already exists`.
         pattern=(r"File already exists|Local file and index file do not match for|A file named \"[^\"]+\" already "
-                 r"exists for|\.(?:whl|tar\.gz|zip) cannot be updated"),
+                 r"exists for|\.(?:whl|tar\.gz|zip) cannot be updated|Requested entity already exists"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         File already exists ('example_project-0.2.0.tar.gz', with blake2_256 hash "
                  "'4f2a0c…'). See https://pypi.org/help/#file-name-reuse for more information."),

@@ -142,7 +142,7 @@ UPLOAD_CASES: list[Message] = [
         pattern=(r"attempted to redirect to|Your repository URL is missing a trailing slash"
                  r"|you're trying to upload to pypi\.org but have an invalid URL"
                  r"|you're uploading to pypi\.python\.org|POST requests are not supported by the endpoint"
-                 r"|expected upload URL is /legacy/|HTTPError: 405 Method Not Allowed"
+                 r"|expected upload URL is /legacy/|HTTPError: 405 (?:Client Error: )?Method Not Allowed"
                  r"|You're trying to upload to the legacy PyPI site"),
         example=("error: Failed to publish `dist/widget-1.0.0.tar.gz` to https://test.pypi.org/simple/\n"
                  "  Caused by: POST requests are not supported by the endpoint, are you using the simple index URL "
