@@ -27,6 +27,7 @@ class Message:
     requires: str | None = None  # regex that must match too (context elsewhere in the log)
     on_lines: bool = False       # match `pattern` against the lines (anchors `^`/`$`), not the flattened log
     rank: int = 50               # among the specific cases: higher is shown first
+    explains: tuple[str, ...] = ()  # ids of refusals this case is the cause of: shown before them when both are found
     # Advice for a log that is not from CI (a maintainer's own terminal), when it differs.
     local_fix: str | None = None
     local_command: str | None = None

@@ -60,7 +60,14 @@ class Diagnosis:
 def _order(found: list[tuple[Message, int]]) -> list[Message]:
     table_pos = {m.id: i for i, m in enumerate(MESSAGES)}
     found.sort(key=lambda mp: (mp[0].generic, -mp[0].rank, mp[1], table_pos[mp[0].id]))
-    return [m for m, _ in found]
+    ordered = [m for m, _ in found]
+    # A low-ranked warning that names the cause of a refusal in the same log goes just before it.
+    for cause in [m for m in ordered if m.explains]:
+        effects = [i for i, m in enumerate(ordered) if m.id in cause.explains]
+        if effects and min(effects) < ordered.index(cause):
+            ordered.remove(cause)
+            ordered.insert(min(effects), cause)
+    return ordered
 
 
 def diagnose(text: str) -> Diagnosis:

@@ -111,7 +111,8 @@ AUTH_CASES: list[Message] = [
         id="token-not-pypi-prefixed",
         title="POTENTIALLY INVALID TOKEN",
         pattern=r"POTENTIALLY INVALID TOKEN|your token value does not start with \W?pypi-",
-        rank=10,  # a warning: the refusal that follows, when there is one, says more
+        rank=10,  # a warning: another refusal that follows says more, but not a refused token
+        explains=("invalid-auth", "invalid-api-token"),  # the token it warns of is why PyPI refused it
         example=("Warning: # >> PyPA publish to PyPI GHA: POTENTIALLY INVALID TOKEN << It looks like you are trying "
                  "to use an API token to authenticate in the package index and your token value does not start "
                  "with \"pypi-\" as it typically should. This may cause an authentication error. Please verify "
