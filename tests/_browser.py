@@ -56,6 +56,11 @@ def bytes_sent(url: str) -> int | None:
         return _SENT.get(urlsplit(url).netloc)
 
 
+def _netloc(server) -> str:
+    host, port = server.server_address[:2]
+    return f"{host}:{port}"
+
+
 class _CountingWriter:
     def __init__(self, raw, netloc: str):
         self._raw, self._netloc = raw, netloc
@@ -73,8 +78,7 @@ class _CountingWriter:
 class _QuietHandler(SimpleHTTPRequestHandler):
     def setup(self):
         super().setup()
-        host, port = self.server.server_address[:2]
-        self.wfile = _CountingWriter(self.wfile, f"{host}:{port}")
+        self.wfile = _CountingWriter(self.wfile, _netloc(self.server))
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
@@ -87,7 +91,7 @@ def serve(directory: Path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     with _SENT_LOCK:
-        _SENT["%s:%d" % server.server_address[:2]] = 0
+        _SENT[_netloc(server)] = 0
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:

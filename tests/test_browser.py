@@ -231,7 +231,6 @@ def search_worker_requests(requests: list[str]) -> int:
     return sum(1 for u in requests if "/assets/javascripts/workers/search." in urlsplit(u).path)
 
 
-PHONE = PHONE_VIEWPORT
 # The troubleshooting page's weight before the reader uses search or the log box (issue 13: under
 # 0.5 MB cold), as the server counts it: every file the page view fetched, headers included.
 COLD_TROUBLESHOOTING_LIMIT = 500_000
@@ -256,7 +255,7 @@ def test_search_index_is_fetched_when_the_reader_turns_to_search(how, site, base
     """docs/assets/javascripts/search-on-demand.js: no page load fetches the index; opening search does,
     and search then works."""
     v = visit(browser, _url(base_url, site.page("troubleshooting.md")),
-              viewport=PHONE if how == "phone search button" else None)
+              viewport=PHONE_VIEWPORT if how == "phone search button" else None)
     try:
         p = v.page
         assert search_index_requests(v.requests) == 0, "the search index was fetched before the reader searched"

@@ -5,7 +5,6 @@ the checklist, the fix scripts and the site's macros. Run it as `trustpub`.
 """
 
 
-
 def __getattr__(name: str):
     # `__version__` is read from the installed metadata when first asked for, not on import:
     # importlib.metadata (email, zipfile, csv) is most of the import time of `trustpub.diagnose`,
