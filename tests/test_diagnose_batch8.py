@@ -28,10 +28,18 @@ def test_oidc_failure_after_the_fallback_notice_names_an_empty_secret():
            "GitHub: missing or insufficient OIDC token permissions, the ACTIONS_ID_TOKEN_REQUEST_TOKEN environment "
            "variable was unset\n")
     result = diagnose(log)
-    first = result.shown[0]
-    assert first.id == "oidc-permissions"
-    assert "no supplied password field" in first.cause and "empty" in first.cause
-    assert "skip the upload" in first.fix
+    first, second = result.shown[:2]
+    # Both readings are named, the empty secret among them, before the plain permissions case.
+    assert first.id == "no-password-no-oidc-token" and second.id == "oidc-permissions"
+    assert "empty token secret" in first.title and "id-token: write" in first.title
+    assert "`password:` input" in first.cause and "skip the upload when it is empty" in first.fix
+    assert "no supplied password field" in second.cause and "skip the upload" in second.fix
+
+
+def test_oidc_failure_without_the_fallback_notice_is_a_missing_permission_only():
+    log = ("Error: Trusted publishing exchange failure: \nOpenID Connect token retrieval failed: GitHub: missing or "
+           "insufficient OIDC token permissions, the ACTIONS_ID_TOKEN_REQUEST_TOKEN environment variable was unset\n")
+    assert [m.id for m in diagnose(log).shown] == ["oidc-permissions"]
 
 
 def test_environment_protection_is_not_only_about_tags():

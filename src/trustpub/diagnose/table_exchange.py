@@ -119,6 +119,35 @@ EXCHANGE: list[Message] = [
         command="fix-id-token", source=ACTION, rank=60,
     ),
     Message(
+        id="no-password-no-oidc-token",
+        title="No password and no OIDC token: Trusted Publishing without `id-token: write`, or an empty token secret",
+        # The fallback notice (v1.8.x and the `due to __token__` wording after it) is printed on every Trusted
+        # Publishing run of those versions, so it says only that no password reached the action.
+        pattern=(r"OpenID Connect token retrieval failed|Unable to retrieve an OIDC token from the CI platform"
+                 r"|OIDC token retrieval failed"),
+        requires=r"due to __token__ username with no supplied password field|Attempting to perform OIDC credential exchange",
+        # The step's `with:` block in the paste settles it: an empty `password:` line is empty-token-secret,
+        # no `password:` line at all is a Trusted Publishing run without the permission (oidc-permissions).
+        unless=r"pull request on a fork|Run pypa/gh-action-pypi-publish@\S+ with:",
+        rank=65,  # before oidc-permissions: the same refusal, read with the notice above it
+        example=("Notice: Attempting to perform OIDC credential exchange to retrieve a temporary short-lived API "
+                 "token for authentication against https://upload.pypi.org/legacy/\n"
+                 "Error: OIDC exchange failure:\n"
+                 "OIDC token retrieval failed: GitHub: missing or insufficient OIDC token permissions, the "
+                 "ACTIONS_ID_TOKEN_REQUEST_TOKEN environment variable was unset"),
+        cause=("No `password:` reached the action, so it tried Trusted Publishing, and GitHub gave the job no OIDC "
+               "token. Two readings, in order of likelihood: (1) Trusted Publishing is meant, and the publishing "
+               "job lacks `permissions: id-token: write` (a job-level `permissions:` block replaces the "
+               "workflow's); (2) the workflow passes `password: ${{ secrets.… }}` to upload with an API token, and "
+               "that secret is empty for this run (misspelt, defined in an environment the job does not declare, "
+               "or not given to runs from forks and Dependabot), so the action fell back to Trusted Publishing "
+               "without saying so. To tell them apart: does the publish step have a `password:` input?"),
+        fix=("For (1) grant `id-token: write` on the publishing job and register the publisher. For (2) either "
+             "move to Trusted Publishing (remove `password:`, then as in (1)), or make the secret available to "
+             "this job and skip the upload when it is empty."),
+        command="fix-id-token", source=ACTION,
+    ),
+    Message(
         id="oidc-fork-pr",
         title="No OIDC token in a pull request from a fork",
         pattern=r"called from a pull request on a fork",
@@ -170,6 +199,32 @@ EXCHANGE: list[Message] = [
         fix=("Register (or correct) the publisher with exactly the values in the token's claims, on the index the "
              "upload goes to. `trustpub diagnose` turns the claims printed under the error into those values."),
         command="publisher-values", source=WAREHOUSE, rank=80,
+    ),
+    Message(
+        id="token-refused-reason-not-shown",
+        title="The index refused the token; its reason is not in the paste (most often: no matching publisher)",
+        pattern=(r"This generally indicates a trusted publisher configuration error"
+                 r"|the server refused the request for the following reasons"
+                 r"|The token request failed; the index server gave the following reasons"),
+        # Any reason code or its text in the paste is a more specific case.
+        unless=(r"invalid-publisher|invalid-pending-publisher|invalid-payload|invalid-token|not-enabled"
+                r"|invalid-reuse-token|no corresponding publisher|project already exists|malformed JWT"
+                r"|unknown trusted publishing issuer|already used|functionality not enabled"
+                r"|`[a-z]+(?:-[a-z]+)+`: "),  # a code this table does not know yet
+        rank=40,  # any other specific case in the log comes first
+        example=("This generally indicates a trusted publisher configuration error, but could\n"
+                 "also indicate an internal error on GitHub or PyPI's part."),
+        cause=("The index answered the token exchange with a refusal, and this sentence follows the list of its "
+               "reasons, which the paste leaves out. In order of likelihood: (1) `invalid-publisher`: no publisher "
+               "registered on this index matches the workflow (not registered yet, registered on the other index, "
+               "a different workflow file name or environment, a reusable workflow); (2) "
+               "`invalid-pending-publisher`: a pending publisher whose project name is already taken; (3) a fault "
+               "on GitHub's or PyPI's side. The reason is printed just above this sentence in the full log, with "
+               "the token's claims under it."),
+        fix=("Read the reasons above this sentence in the failed step's log, or paste the whole step into "
+             "`trustpub diagnose`: with the claims it derives the exact values the publisher must have. Then "
+             "register (or correct) the publisher on the index the upload goes to."),
+        command="publisher-values", source=ACTION,
     ),
     Message(
         id="pull-request-target",
