@@ -303,6 +303,32 @@ def test_pasted_log_is_diagnosed_in_the_page_without_any_request(site, base_url,
         v.close()
 
 
+def test_a_log_that_names_no_index_gets_both_indexes_labelled(site, base_url, browser):
+    """Issue 12: with no clue to the index, the page says so and links both, not one that may be wrong."""
+    configured = _configured(site)
+    subject = Subject(project=configured["project"], owner=configured["owner"], repository=configured["repository"])
+    log = example_log(subject)
+    log = log.replace("  with:\n", "").replace("    repository-url: https://upload.pypi.org/legacy/\n", "")
+    assert "pypi.org" not in log  # nothing left that names an index
+    v = visit(browser, base_url + site.page("troubleshooting.md")["url"])
+    try:
+        p = v.page
+        p.locator("#tp-diagnose-log").fill(log)
+        p.wait_for_selector("#tp-diagnose[data-diagnosed]", timeout=120_000)
+        result = p.locator("#tp-diagnose-result")
+        assert "The index must have" in result.locator(".tp-diagnose__publisher").inner_text()
+        assert "does not say which index" in result.inner_text()
+        items = result.locator(".tp-diagnose__indexes li")
+        assert items.count() == 2
+        pypi, testpypi = items.all_inner_texts()
+        slug = subject.project_slug
+        assert pypi.startswith("PyPI:") and f"https://pypi.org/manage/project/{slug}/" in pypi
+        assert testpypi.startswith("TestPyPI:") and f"https://test.pypi.org/manage/project/{slug}/" in testpypi
+        assert v.page_errors == [] and v.console_errors == []
+    finally:
+        v.close()
+
+
 @pytest.mark.parametrize("values", ["configured", "personal"])
 def test_page_and_command_line_agree_on_every_log(values, site, base_url, browser, tmp_path):
     subject = _configured(site) if values == "configured" else PERSONAL

@@ -263,7 +263,7 @@ def test_cli_compares_with_the_repository(make_repo, tmp_path):
     source = next(line for line in lines if line.strip().startswith("Configured values from: "))
     assert "--environment" in source and "--workflow" in source
     header = next(line for line in lines if line.strip().startswith("Field"))
-    assert header.split() == ["Field", "PyPI", "must", "have", "Configured"]
+    assert header.split() == ["Field", "TestPyPI", "must", "have", "Configured"]  # the log uploads to TestPyPI
     assert wf.index("<- differs") <= len(header) + 4
     assert "TestPyPI" in res.stdout and "https://test.pypi.org/manage/project/widget/settings/publishing/" in res.stdout
 
@@ -400,3 +400,20 @@ def test_the_action_release_the_table_names_for_metadata_2_5_is_the_pinned_one()
 
     newest = PINS["pypa/gh-action-pypi-publish"][0]
     assert ACTION_FIX_PIN == f"{newest.version} (commit `{newest.sha}`)"
+
+
+def test_cli_outside_a_repository_links_the_indexes_pages_both_when_the_log_names_none(tmp_path):
+    # No project to name (no repository, no configuration): the index's own pages, labelled.
+    unknown = run_script(str(corpus_log("action-invalid-publisher-no-index")), cwd=tmp_path)
+    lines = unknown.stdout.splitlines()
+    assert unknown.returncode == 0
+    assert any(line.split()[:4] == ["Field", "The", "index", "must"] for line in lines)
+    pypi = [line.strip() for line in lines if line.strip().startswith("PyPI: ")]
+    testpypi = [line.strip() for line in lines if line.strip().startswith("TestPyPI: ")]
+    assert pypi == ["PyPI: https://pypi.org/manage/projects/ (the project, then Publishing) or "
+                    "https://pypi.org/manage/account/publishing/ (pending publisher)"]
+    assert len(testpypi) == 1 and "https://test.pypi.org/manage/account/publishing/" in testpypi[0]
+    known = run_script(str(corpus_log("action-invalid-publisher-testpypi-stamped")), cwd=tmp_path).stdout
+    labelled = [line.split(":")[0].strip() for line in known.splitlines() if "(pending publisher)" in line]
+    assert labelled == ["TestPyPI"]  # the log names its index: that one only
+    assert "https://pypi.org/manage" not in known

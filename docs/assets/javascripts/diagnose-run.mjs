@@ -80,7 +80,8 @@ export function show(result, data) {
     var pub = data.publisher;
     var table = el("table", { "class": "tp-diagnose__publisher" });
     table.appendChild(el("caption", {}, "Publisher values from the token's claims, compared with " + inline(data.configured_from || "")));
-    table.appendChild(el("tr", {}, "<th scope=\"col\">Field</th><th scope=\"col\">PyPI must have</th><th scope=\"col\">Configured</th><th scope=\"col\"></th>"));
+    var must = ({ pypi: "PyPI", testpypi: "TestPyPI" })[data.index] || "The index";
+    table.appendChild(el("tr", {}, "<th scope=\"col\">Field</th><th scope=\"col\">" + must + " must have</th><th scope=\"col\">Configured</th><th scope=\"col\"></th>"));
     (data.comparison || []).forEach(function (row) {
       var tr = el("tr", { "data-field": row.field, "class": row.differs ? "tp-diagnose__differs" : "" },
         "<th scope=\"row\">" + inline(row.field) + "</th><td><code>" + inline(row.required || "(none)") + "</code></td><td><code>" +
@@ -97,6 +98,19 @@ export function show(result, data) {
       p.appendChild(el("a", { href: data.pending_publisher_url }, inline(data.pending_publisher_url)));
       p.appendChild(document.createTextNode(" (pending publisher)."));
       result.appendChild(p);
+    } else if (data.index_links) {
+      // The log does not name its index: both, labelled, rather than one that may be wrong.
+      var list = el("ul", { "class": "tp-diagnose__indexes" });
+      data.index_links.forEach(function (link) {
+        var li = el("li", {}, "<strong>" + inline(link.label) + ":</strong> ");
+        li.appendChild(el("a", { href: link.publishing_url }, inline(link.publishing_url)));
+        li.appendChild(document.createTextNode(" (project exists) or "));
+        li.appendChild(el("a", { href: link.pending_publisher_url }, inline(link.pending_publisher_url)));
+        li.appendChild(document.createTextNode(" (pending publisher)"));
+        list.appendChild(li);
+      });
+      result.appendChild(el("p", {}, "The log does not say which index it uploaded to; the publisher must be on that one:"));
+      result.appendChild(list);
     }
   }
 }

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Sequence
 
 from trustpub.cli import info, make_parser, out, resolve_subject, run
+from trustpub.config import INDEXES
 from trustpub.diagnose import (GUIDE_DOCS_URL, INDEX_LABELS, PYPI_TROUBLESHOOTING_URL, TROUBLESHOOTING_PAGE_URL,
                                Diagnosis, Row, compare, diagnose, report)
 from trustpub.errors import BadInput
@@ -46,6 +47,8 @@ MSG_ENV_NOTE = ("Environment name: when it is set on the index, the job must dec
                 "`environment:`; leave it blank on the index to accept any")
 MSG_REGISTER = "Register or correct the publisher at {url} (project exists) or {pending} (pending publisher)"
 MSG_REGISTER_EITHER = "{label}: {url} (project exists) or {pending} (pending publisher)"
+MSG_REGISTER_NO_PROJECT = ("{label}: {base}/manage/projects/ (the project, then Publishing) or "
+                           "{base}/manage/account/publishing/ (pending publisher)")
 MSG_INDEX_UNKNOWN = ("the log does not say which index it uploaded to (no upload URL, `repository-url` or index "
                      "link in it); the publisher must be on that one")
 MSG_INDEX_FROM_LOG = "{name} (the log says: {evidence})"
@@ -161,7 +164,7 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
     # column's width and push the "<- differs" marker out of a narrow terminal or page.
     if subject:
         out("  " + MSG_CONFIG_SOURCE.format(source=config_source))
-    header = ("Field", "PyPI must have", "Configured")
+    header = ("Field", f"{index_name or 'The index'} must have", "Configured")
     table = [(r.field, r.required or MISSING_VALUE, r.configured if r.configured is not None else "-",
               DIFFERS if r.differs else "") for r in rows]
     widths = [max(len(header[i]), *(len(t[i]) for t in table)) for i in range(3)]
@@ -176,6 +179,10 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
         out(f"  note: {MSG_ENV_NOTE}")
     if subject is None:
         out("  " + MSG_NO_CONFIG.format(why=config_source))
+        # No project name to link to: the index's own pages, both when the log does not say which.
+        for name in [index] if index else list(INDEX_LABELS):
+            base = INDEXES[name]
+            out("  " + MSG_REGISTER_NO_PROJECT.format(label=INDEX_LABELS[name], base=base))
     elif index:
         target = subject.for_index(index)
         out("  " + MSG_REGISTER.format(url=target.publishing_url, pending=target.pending_publisher_url))

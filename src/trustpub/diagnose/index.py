@@ -35,6 +35,9 @@ _STRONG = [re.compile(p, re.IGNORECASE) for p in (
 )]
 _REPOSITORY_NAME_RE = re.compile(r"(?:--repository|-r)[= ](?P<name>testpypi|pypi)\b|--index[= ](?P<uvname>testpypi)\b",
                                  re.IGNORECASE)
+# The index's own refusals link its help page on its own host (`https://test.pypi.org/help/#…`): that
+# names the index that refused, even when the prose also links the other index's project page.
+_HELP_LINK = re.compile(r"(?:https?://)?(?<![\w.-])(?P<host>" + _TEST_HOST + r"|pypi\.org)/help/", re.IGNORECASE)
 _WEAK = [
     (re.compile(r"(?:https?://)?\b" + _TEST_HOST + r"\b[^\s'\"`)]*", re.IGNORECASE), "testpypi"),
     (re.compile(r"(?:https?://)?(?<![\w.-])(?:upload\.)?pypi\.org/(?:help|legacy|project|manage|p/|simple|_/oidc)"
@@ -55,7 +58,8 @@ def _index_of_host(host: str) -> str | None:
     host = host.lower()
     if host == index_host("testpypi") or host.endswith("." + index_host("testpypi")):
         return "testpypi"
-    if host in ("upload.pypi.org", "pypi.org", "www.pypi.org"):
+    # pypi.python.org: PyPI's host (and upload URL `…/pypi`) before 2018.
+    if host in ("upload.pypi.org", "pypi.org", "www.pypi.org", "pypi.python.org"):
         return "pypi"
     return None
 
@@ -80,6 +84,10 @@ def infer_index(log: str, error_at: int | None = None) -> IndexGuess:
         before = [t for t in targets if error_at is None or t[0] <= error_at]
         pos, index, line = (before or targets)[-1 if before else 0]
         return IndexGuess(index, line, strong=True)
+    help_links = {_index_of_host(m.group("host")): m for m in _HELP_LINK.finditer(log)}
+    if len(help_links) == 1:
+        (index, m), = help_links.items()
+        return IndexGuess(index, _line_at(log, m.start(), m.end()))
     for rx, index in _WEAK:
         m = rx.search(log)
         if m:

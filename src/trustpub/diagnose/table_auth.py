@@ -20,11 +20,13 @@ AUTH_CASES: list[Message] = [
         example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
                  "         Invalid or non-existent authentication information. "
                  "See https://pypi.org/help/#invalid-auth for more information."),
-        cause=("An API token was used instead of Trusted Publishing, and the index rejected it (revoked, "
-               "expired, for the other index, or mistyped): a `password:` input in the workflow, or "
-               "`TWINE_PASSWORD` / `UV_PUBLISH_TOKEN` in the job. A token that is right where you set it can "
-               "still be the wrong one in the job: a repository secret overrides an organisation secret of the "
-               "same name."),
+        cause=("The upload authenticated with a token or password (not Trusted Publishing) that the index does "
+               "not accept. In order of likelihood: (1) an API token that is revoked, expired, for the other "
+               "index, or mistyped: a `password:` input in the workflow, or `TWINE_PASSWORD` / "
+               "`UV_PUBLISH_TOKEN` in the job; a token that is right where you set it can still be the wrong one "
+               "in the job, as a repository secret overrides an organisation secret of the same name; (2) no "
+               "credentials at all: the tool found none configured for that index (an empty secret, poetry "
+               "without `pypi-token.pypi`) and sent the request without them."),
         fix=("Drop the token path in the workflow: remove the `password:` input (and `TWINE_PASSWORD`) so the "
              "action uses Trusted Publishing, grant `id-token: write` and register the publisher. To keep a token, "
              "create a new one on that index and replace the secret's value."),

@@ -390,7 +390,9 @@ EXCHANGE: list[Message] = [
         id="uv-missing-credentials",
         title="uv: Missing credentials for the upload URL",
         pattern=r"Missing credentials for https?://\S*(?:upload\.pypi\.org|test\.pypi\.org)\S*/legacy/?",
-        unless=r"UV_PUBLISH_PASSWORD: \*\*\*|Attempted to publish with a password, but no username",
+        # uv-password-without-username's: a password without a username (in either order in the paste).
+        unless=(r"\A(?!.*UV_PUBLISH_USERNAME:\s*\S).*UV_PUBLISH_PASSWORD:\s*(?:\*\*\*|\$\{\{)"
+                r"|Attempted to publish with a password, but no username"),
         example=("error: Failed to publish `dist/widget-1.0.0-py3-none-any.whl` to https://upload.pypi.org/legacy/\n"
                  "  Caused by: Failed to send POST request\n"
                  "  Caused by: Missing credentials for https://upload.pypi.org/legacy/"),
@@ -424,8 +426,9 @@ EXCHANGE: list[Message] = [
         id="uv-password-without-username",
         title="uv: a token in UV_PUBLISH_PASSWORD without a username",
         pattern=r"Attempted to publish with a password, but no username|Missing credentials for https?://",
-        requires=r"UV_PUBLISH_PASSWORD: \*\*\*|Attempted to publish with a password, but no username",
-        unless=r"UV_PUBLISH_USERNAME: \S",
+        # The job log masks the value (`***`); the workflow's YAML names the secret.
+        requires=r"UV_PUBLISH_PASSWORD:\s*(?:\*\*\*|\$\{\{)|Attempted to publish with a password, but no username",
+        unless=r"UV_PUBLISH_USERNAME:\s*\S",
         example=("  env:\n    UV_PUBLISH_PASSWORD: ***\n"
                  "error: Attempted to publish with a password, but no username. Either provide a username with "
                  "`--username` (`UV_PUBLISH_USERNAME`), or use `--token` (`UV_PUBLISH_TOKEN`) instead of a password."),

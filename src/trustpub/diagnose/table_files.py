@@ -95,7 +95,10 @@ FILE_CASES: list[Message] = [
         id="local-version",
         title="The use of local versions is not allowed",
         # Older PyPI: `'0.1.dev9+g21a7230' is an invalid value for Version. Error: Can't use PEP 440 local versions.`
-        pattern=r"The use of local versions in .{1,80}? is not allowed|Can(?:'|no)t use PEP 440 local versions",
+        pattern=(r"The use of local versions in .{1,80}? is not allowed|Can(?:'|no)t use PEP 440 local versions"
+                 # A bare 400 after uploading a file whose version has a local part (`…dev12+gf82a0a5-py3…`).
+                 r"|Uploading [A-Za-z0-9_.]+-\d[A-Za-z0-9_.!]*\+[A-Za-z0-9_.]*?[A-Za-z0-9]"
+                 r"(?:-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\.whl|\.tar\.gz|\.zip)(?=.*?\b400\b)"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         The use of local versions in <Version('0.3.1.dev2+g1a2b3c4')> is not allowed. See\n"
                  "         https://packaging.python.org/specifications/core-metadata for more information."),
@@ -136,7 +139,10 @@ FILE_CASES: list[Message] = [
         # PyPI: `Invalid distribution file. <reason>` and the wheel checks after it; twine: a truncated archive.
         pattern=(r"Invalid distribution file[.:]|does not contain the required (?:RECORD|METADATA) file"
                  r"|has invalid entry points defined in the entry_points\.txt|No (?:PKG-INFO|METADATA) in archive"
-                 r"|License-File \S+ does not exist in distribution file"),
+                 r"|License-File \S+ does not exist in distribution file"
+                 # The pre-2018 PyPI (pypi.python.org), through requests: `400 Client Error: invalid distribution
+                 # file for url:`.
+                 r"|Client Error: invalid distribution file for url"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Invalid distribution file. File is not a zipfile"),
         cause=("The archive is not a complete distribution of the kind its name says. The reason follows: "
@@ -144,10 +150,13 @@ FILE_CASES: list[Message] = [
                "failed artifact download or a Git LFS pointer), `PKG-INFO not found` / `WHEEL not found` or a "
                "wheel without its RECORD or METADATA (made or repacked by hand, or by a broken build "
                "step), a `License-File` the metadata names but the archive lacks, or invalid `entry_points.txt`. "
-               "twine's `Invalid distribution file: '…'` is the truncated case."),
+               "twine's `Invalid distribution file: '…'` is the truncated case. The pre-2018 PyPI answered "
+               "`invalid distribution file` also for an archive format it does not take (`.tar.bz2`, "
+               "`.tar.xz`): sdists are `.tar.gz`."),
         fix=("Rebuild with the build backend (`python -m build`, `uv build`) and upload the files unchanged; for a "
              "missing `License-File`, include the licence file in the sdist/wheel (or drop it from "
-             "`license-files`). Run `twine check dist/*` in the build job."),
+             "`license-files`); build sdists as `.tar.gz` (the `build` default). Run `twine check dist/*` in "
+             "the build job."),
         source=UPLOAD, rank=80,
     ),
     Message(

@@ -34,6 +34,26 @@ METADATA_CASES: list[Message] = [
         local_command=None,
     ),
     Message(
+        id="index-metadata-version",
+        title="The index refuses the Metadata-Version (the index is older than the build backend)",
+        # warehouse's old upload form: `'2.2' is an invalid value for Metadata-Version. Error: Use a known
+        # metadata version.`; pulp_python: `"2.5" is not a valid choice for metadata_version`.
+        pattern=(r"is an invalid value for Metadata-Version|Use a known metadata version"
+                 r"|is not a valid choice for metadata_version"),
+        example=("ERROR    HTTPError: 400 Bad Request from https://pypi.example.com/legacy/\n"
+                 "         '2.4' is an invalid value for Metadata-Version. Error: Use a known metadata version. "
+                 "See https://packaging.python.org/specifications/core-metadata for more information."),
+        cause=("The refusal comes from the index server, not from twine: the server does not know the core "
+               "metadata version the build backend wrote. PyPI itself refused 2.2 and 2.3 until it added them "
+               "(pypi/warehouse#9660, #11526) and accepts them now; today this text comes from an index older "
+               "than the build backend: a private index or proxy (devpi, pypiserver, pulp, Artifactory, Nexus) "
+               "or an old mirror. Upgrading twine does not help."),
+        fix=("Upgrade the index server (or ask its owner), or until then pin the build backend to a release that "
+             "writes a metadata version the index knows, and undo the pin later. For PyPI, re-run: it accepts "
+             "the versions current backends write."),
+        source=UPLOAD, rank=80,
+    ),
+    Message(
         id="metadata-missing-fields",
         title="Metadata is missing required fields: Name, Version",
         pattern=r"Metadata is missing required fields: Name, Version",

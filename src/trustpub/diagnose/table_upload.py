@@ -60,9 +60,26 @@ ATTESTATION_CASES: list[Message] = [
         section="attestations.md", source=ACTION,
     ),
     Message(
+        id="attestations-without-trusted-publishing",
+        title="Attestations are only supported when using Trusted Publishing",
+        pattern=r"Attestations are only supported when (?:> )?using Trusted Publishing",
+        rank=95,  # before attestation-invalid, whose wrapper text comes with it
+        example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                 "         Invalid attestations supplied during upload: Attestations are only supported when "
+                 "using Trusted Publishing"),
+        cause=("The upload carried attestations (`twine upload --attestations`, `….publish.attestation` files) "
+               "but authenticated with an API token or a password. PyPI takes attestations only from uploads "
+               "authenticated by Trusted Publishing, and only from GitHub-based publishers today."),
+        fix=("Publish from GitHub Actions with Trusted Publishing: the publish action makes and uploads the "
+             "attestations itself. To keep uploading with a token, drop `--attestations` and the attestation "
+             "files (the release then has none)."),
+        section="attestations.md", source=UPLOAD,
+    ),
+    Message(
         id="attestation-invalid",
         title="400 Invalid attestations supplied during upload",
-        pattern=r"Invalid attestations supplied during upload",
+        pattern=(r"Invalid attestations supplied during upload"
+                 r"|Could not verify the uploaded artifact using the included attestation"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Invalid attestations supplied during upload: Could not verify the uploaded artifact "
                  "using the included attestation: Verification failed"),
