@@ -212,7 +212,9 @@ EXCHANGE: list[Message] = [
                 r"|unknown trusted publishing issuer|already used|functionality not enabled"
                 r"|`[a-z]+(?:-[a-z]+)+`: "),  # a code this table does not know yet
         rank=40,  # any other specific case in the log comes first
-        example=("This generally indicates a trusted publisher configuration error, but could\n"
+        # What such a paste keeps: the wrapper and the closing sentence, the reasons between them left out (…).
+        example=("Error: Trusted publishing exchange failure:\n…\n"
+                 "This generally indicates a trusted publisher configuration error, but could\n"
                  "also indicate an internal error on GitHub or PyPI's part."),
         cause=("The index answered the token exchange with a refusal, and this sentence follows the list of its "
                "reasons, which the paste leaves out. In order of likelihood: (1) `invalid-publisher`: no publisher "
