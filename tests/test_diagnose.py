@@ -417,3 +417,20 @@ def test_cli_outside_a_repository_links_the_indexes_pages_both_when_the_log_name
     labelled = [line.split(":")[0].strip() for line in known.splitlines() if "(pending publisher)" in line]
     assert labelled == ["TestPyPI"]  # the log names its index: that one only
     assert "https://pypi.org/manage" not in known
+
+
+def test_cli_a_publisher_case_without_claims_still_says_where_to_register(make_repo, tmp_path):
+    log = "We get `invalid-publisher: valid token, but no corresponding publisher` from the publish action.\n"
+    bare = run_script("-", stdin=log, cwd=tmp_path).stdout.splitlines()
+    where = bare.index(next(line for line in bare if line.startswith("Where to register the publisher:")))
+    assert "does not say which index" in bare[where]
+    assert [line.split(":")[0].strip() for line in bare[where + 1:where + 3]] == ["PyPI", "TestPyPI"]
+    repo = make_repo(owner="octo-org", name="widget", files={"pyproject.toml": '[project]\nname = "widget"\n'})
+    on_testpypi = log + "Uploading distributions to https://test.pypi.org/legacy/\n"
+    text = run_script("-", "--repo", str(repo.path), stdin=on_testpypi, cwd=tmp_path).stdout
+    assert "Where to register the publisher: TestPyPI (the log says:" in text
+    assert "https://test.pypi.org/manage/project/widget/settings/publishing/" in text and "https://pypi.org/" not in text
+    # A case whose fix is not the publisher's registration gets no such lines.
+    other = run_script("-", stdin="HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
+                                   "File already exists. See https://pypi.org/help/#file-name-reuse\n", cwd=tmp_path)
+    assert "Where to register" not in other.stdout

@@ -52,6 +52,8 @@ MSG_REGISTER_NO_PROJECT = ("{label}: {base}/manage/projects/ (the project, then 
 MSG_INDEX_UNKNOWN = ("the log does not say which index it uploaded to (no upload URL, `repository-url` or index "
                      "link in it); the publisher must be on that one")
 MSG_INDEX_FROM_LOG = "{name} (the log says: {evidence})"
+MSG_PUBLISHER_ON = "Where to register the publisher: {where}:"
+PUBLISHER_COMMAND = "publisher-values"  # the cases whose fix is the publisher's registration
 MSG_LOCAL = "(the log looks like a local run, not CI: advice for your own machine)"
 MISSING_VALUE = "(none)"
 DIFFERS = "<- differs"
@@ -105,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     text, source = read_log(args.logfile)
     result = diagnose(text)
-    subject, config_source = configured_subject(args) if result.publisher else (None, None)
+    needs_subject = result.publisher or needs_publisher_links(result)
+    subject, config_source = configured_subject(args) if needs_subject else (None, None)
     rows: list[Row] | None = None
     index = result.index
     if result.publisher:
@@ -117,6 +120,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print_text(result, source, rows, subject, config_source, index, text)
     return 0 if result.recognised else 1
+
+
+def needs_publisher_links(result: Diagnosis) -> bool:
+    """A case whose fix is registering the publisher, with no claims to compare: still say where."""
+    return result.publisher is None and any(result.advice(m)[1] == PUBLISHER_COMMAND for m in result.shown)
+
+
+def print_register_links(subject, index: str | None) -> None:
+    """Where to register the publisher: on the log's index, or both indexes labelled when it names none."""
+    names = [index] if index else list(INDEX_LABELS)
+    for name in names:
+        if subject is None:  # no project to name: the index's own pages
+            out("  " + MSG_REGISTER_NO_PROJECT.format(label=INDEX_LABELS[name], base=INDEXES[name]))
+            continue
+        target = subject.for_index(name)
+        if index:
+            out("  " + MSG_REGISTER.format(url=target.publishing_url, pending=target.pending_publisher_url))
+        else:
+            out("  " + MSG_REGISTER_EITHER.format(label=INDEX_LABELS[name], url=target.publishing_url,
+                                                   pending=target.pending_publisher_url))
 
 
 def plain(text: str) -> str:
@@ -155,6 +178,11 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
         out()
     pub = result.publisher
     if pub is None:
+        if needs_publisher_links(result):
+            index_name = INDEX_LABELS.get(index or "")
+            out(MSG_PUBLISHER_ON.format(where=MSG_INDEX_FROM_LOG.format(name=index_name, evidence=result.index_evidence)
+                                        if index_name else MSG_INDEX_UNKNOWN))
+            print_register_links(subject, index)
         return
     index_name = INDEX_LABELS.get(index or "")
     where = MSG_INDEX_FROM_LOG.format(name=index_name, evidence=result.index_evidence) if index_name \
@@ -179,18 +207,7 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
         out(f"  note: {MSG_ENV_NOTE}")
     if subject is None:
         out("  " + MSG_NO_CONFIG.format(why=config_source))
-        # No project name to link to: the index's own pages, both when the log does not say which.
-        for name in [index] if index else list(INDEX_LABELS):
-            base = INDEXES[name]
-            out("  " + MSG_REGISTER_NO_PROJECT.format(label=INDEX_LABELS[name], base=base))
-    elif index:
-        target = subject.for_index(index)
-        out("  " + MSG_REGISTER.format(url=target.publishing_url, pending=target.pending_publisher_url))
-    else:
-        for name, label in INDEX_LABELS.items():
-            target = subject.for_index(name)
-            out("  " + MSG_REGISTER_EITHER.format(label=label, url=target.publishing_url,
-                                                   pending=target.pending_publisher_url))
+    print_register_links(subject, index)
 
 
 if __name__ == "__main__":  # python -m trustpub.commands.diagnose

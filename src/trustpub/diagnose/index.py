@@ -28,7 +28,8 @@ _STRONG = [re.compile(p, re.IGNORECASE) for p in (
     r"Checking \d+ files? against " + _URL,
     r"HTTPError: \d{3} [A-Za-z -]+ from " + _URL,
     # twine 1.x (requests' wording): `HTTPError: 400 Client Error: <reason> for url: <url>`.
-    r"HTTPError: \d{3} (?:Client|Server) Error: .{0,400}? for url: " + _URL,
+    # (The 410 of the retired hosts has a 400-character reason; pastes may drop the `HTTPError: `.)
+    r"\b\d{3} (?:Client|Server) Error: .{0,800}? for url: " + _URL,
     r"Failed to publish \S+ to " + _URL,
     r"Missing credentials for " + _URL,
     r"audience retrieval failed: repository at (?P<host>[A-Za-z0-9.-]+)",
@@ -56,10 +57,10 @@ class IndexGuess:
 
 def _index_of_host(host: str) -> str | None:
     host = host.lower()
-    if host == index_host("testpypi") or host.endswith("." + index_host("testpypi")):
+    # testpypi.python.org, pypi.python.org, (upload.)pypi.io: the indexes' hosts before 2018.
+    if host == index_host("testpypi") or host.endswith("." + index_host("testpypi")) or host == "testpypi.python.org":
         return "testpypi"
-    # pypi.python.org: PyPI's host (and upload URL `…/pypi`) before 2018.
-    if host in ("upload.pypi.org", "pypi.org", "www.pypi.org", "pypi.python.org"):
+    if host in ("upload.pypi.org", "pypi.org", "www.pypi.org", "pypi.python.org", "upload.pypi.io", "pypi.io"):
         return "pypi"
     return None
 

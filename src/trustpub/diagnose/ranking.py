@@ -17,6 +17,7 @@ from trustpub.diagnose.normalise import flatten, normalise_log, where_from
 from trustpub.diagnose.table import MESSAGES, MESSAGES_BY_ID
 
 REUSABLE_FROM_CLAIMS = "reusable-workflow-claims"
+CLAIMS_WITHOUT_REASON = "claims-without-reason"
 
 
 @dataclass
@@ -87,5 +88,8 @@ def diagnose(text: str) -> Diagnosis:
         publisher = publisher_from_claims(claims, guess.index, guess.evidence)
         if publisher.reusable and not any(m.id == REUSABLE_FROM_CLAIMS for m, _ in found):
             found.append((MESSAGES_BY_ID[REUSABLE_FROM_CLAIMS], first_error or 0))
+        # Claims with nothing specific beside them: the index's reason was left out of the paste.
+        if not any(not m.generic for m, _ in found):
+            found.append((MESSAGES_BY_ID[CLAIMS_WITHOUT_REASON], 0))
     return Diagnosis(matches=_order(found), claims=claims, claims_format=fmt, publisher=publisher,
                      index=guess.index, index_evidence=guess.evidence, place=where_from(text, lines))

@@ -8,7 +8,7 @@ Texts from warehouse (`accounts/security_policy.py`, `macaroons/security_policy.
 from __future__ import annotations
 
 from trustpub.diagnose.model import Message
-from trustpub.diagnose.sources import ACTION, UPLOAD, TWINE
+from trustpub.diagnose.sources import ACTION, POETRY, UPLOAD, TWINE
 
 
 AUTH_CASES: list[Message] = [
@@ -135,8 +135,8 @@ AUTH_CASES: list[Message] = [
                  "         User 'alice' does not have a verified primary email address. Please add a verified "
                  "primary email before attempting to upload to PyPI. See https://pypi.org/help/#verified-email "
                  "for more information."),
-        cause=("The upload was made with the API token of an account whose primary email address is not "
-               "verified (often a maintainer's old token still in the repository's secrets); PyPI refuses "
+        cause=("The upload was made with the API token (or, years ago, the password) of an account whose primary "
+               "email address is not verified (often a maintainer's old token still in the repository's secrets); PyPI refuses "
                "uploads from such accounts."),
         fix=("Publish with Trusted Publishing (no account's token is involved: remove the `password:` input and "
              "register the publisher), or have the token's owner verify the primary email in the account "
@@ -175,6 +175,23 @@ AUTH_CASES: list[Message] = [
              "(`TWINE_PASSWORD: ${{ secrets.… }}`)."),
         command="harden-workflow", source=TWINE, rank=60,
         local_fix="Set `TWINE_PASSWORD` (or a `.pypirc` entry), or run without `--non-interactive` to be asked.",
+        local_command=None,
+    ),
+    Message(
+        id="poetry-token-empty",
+        title="poetry: There is no pypi-token.… setting",
+        # poetry's `config` command: with no value after the key it reads the setting, and a token is not one.
+        pattern=r"There is no (?:pypi-token|http-basic)\.[\w.-]+ setting",
+        example="There is no pypi-token.testpypi setting.",
+        cause=("`poetry config pypi-token.<name> <token>` ran with an empty token, and with no value poetry reads "
+               "the setting instead of writing it, which fails this way. The secret passed as the token is empty for "
+               "this job: misspelt, an environment secret in a job that does not declare that `environment:`, or a "
+               "run from a fork or Dependabot."),
+        fix=("Make the secret available to the job (declare its `environment:`, check the name), or drop the token: "
+             "build with poetry and upload with pypa/gh-action-pypi-publish and Trusted Publishing "
+             "(`id-token: write`, a registered publisher)."),
+        command="harden-workflow", source=POETRY, rank=70,
+        local_fix="Pass the token itself: `poetry config pypi-token.pypi pypi-…` (the value must not be empty).",
         local_command=None,
     ),
     Message(

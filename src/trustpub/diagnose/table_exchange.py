@@ -162,6 +162,25 @@ EXCHANGE: list[Message] = [
         section="workflow.md", source=ACTION, rank=70,
     ),
     Message(
+        id="claims-without-reason",
+        title="The token's claims, without the index's answer (most often: no matching publisher)",
+        # Recognised from the claims when nothing else in the paste says why the exchange failed.
+        pattern=r"(?!)",
+        example=("* `sub`: `repo:octo-org/widget:environment:pypi`\n"
+                 "* `repository`: `octo-org/widget`\n"
+                 "* `repository_owner`: `octo-org`\n"
+                 "* `workflow_ref`: `octo-org/widget/.github/workflows/release.yml@refs/heads/main`\n"
+                 "* `job_workflow_ref`: `octo-org/widget/.github/workflows/release.yml@refs/heads/main`\n"
+                 "* `environment`: `pypi`"),
+        cause=("The paste has the token's claims, which the publish action (and `uv publish`) prints only after "
+               "the index refused the exchange, but not the reason the index gave. By far the most common one is "
+               "`invalid-publisher`: no publisher on that index matches these values (not registered yet, "
+               "registered on the other index, another workflow file name or environment)."),
+        fix=("Register (or correct) the publisher with exactly the values derived from these claims, on the index "
+             "the upload goes to; the reason printed above the claims in the full log confirms which case it is."),
+        command="publisher-values", source=ACTION, rank=30,
+    ),
+    Message(
         id="reusable-workflow-claims",
         title="invalid-publisher from a reusable workflow",
         # Recognised from the claims (job_workflow_ref names another file than workflow_ref), not a text.

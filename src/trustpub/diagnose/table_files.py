@@ -65,14 +65,16 @@ FILE_CASES: list[Message] = [
         # Legacy PyPI: `A file named "…" already exists for …`; Sonatype Nexus: `…/name-1.0.whl cannot be updated`;
         # Google Artifact Registry (twine prints its reason on a line of its own): `Requested entity already exists`.
         pattern=(r"File already exists|Local file and index file do not match for|A file named \"[^\"]+\" already "
-                 r"exists for|\.(?:whl|tar\.gz|zip) cannot be updated|Requested entity already exists"),
+                 r"exists for|\.(?:whl|tar\.gz|zip) cannot be updated|Requested entity already exists"
+                 # pypiserver (no `--overwrite`): `409 Conflict`, through requests `409 Client Error: Conflict`.
+                 r"|HTTPError: 409 (?:Client Error: )?Conflict"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         File already exists ('example_project-0.2.0.tar.gz', with blake2_256 hash "
                  "'4f2a0c…'). See https://pypi.org/help/#file-name-reuse for more information."),
         cause=("That version is already on the index, and a file name can never be uploaded twice (not even after "
                "deleting it). Typically a tag was pushed without changing the version the build produces, or a "
                "finished release job was re-run. Nexus says `… cannot be updated`, a text `--skip-existing` does not "
-               "know."),
+               "know; pypiserver answers `409 Conflict` (current twine's `--skip-existing` skips that answer)."),
         fix=("Release a new version: set it, move the changelog, commit, tag and push in one step. "
              "`skip-existing: true` is only for re-running a partly failed upload: it would also hide a build "
              "that silently reuses an old version."),
@@ -180,7 +182,8 @@ FILE_CASES: list[Message] = [
     Message(
         id="platform-tag",
         title="Binary wheel has an unsupported platform tag",
-        pattern=r"Binary wheel '[^']+' has an unsupported platform tag",
+        # Legacy PyPI (before 2018): `Binary wheel for an unsupported platform`.
+        pattern=r"Binary wheel '[^']+' has an unsupported platform tag|Binary wheel for an unsupported platform",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Binary wheel 'widget-1.0-cp312-cp312-linux_x86_64.whl' has an unsupported platform tag "
                  "'linux_x86_64'."),

@@ -104,14 +104,18 @@ METADATA_CASES: list[Message] = [
         id="invalid-classifier",
         title="… is not a valid classifier",
         pattern=r"is not a valid classifier|License classifiers have been superseded by license expressions"
-                r"|The classifier '[^']+' has been deprecated",
+                r"|The classifier '[^']+' has been deprecated"
+                # Older PyPI answered with the project's classifiers alone: `400 Client Error: ['Development …', …]`.
+                r"|\b400 (?:Client Error: )?\['[A-Z][A-Za-z ]+ :: ",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         'License :: OSI Approved :: MIT' is not a valid classifier. See\n"
                  "         https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("A classifier in `[project].classifiers` is not in PyPI's list (trove-classifiers): a typo or "
                "wrong case (`Development status ::` for `Development Status ::`), a licence written as a "
                "classifier (`License-Expression :: MIT`), or a deprecated one. Older PyPI wrote `Invalid value "
-               "for classifiers. Error: Classifier '…' is not a valid classifier.`"),
+               "for classifiers. Error: Classifier '…' is not a valid classifier.`, and before that only listed the "
+               "project's classifiers (`400 Client Error: ['Development Status :: 4 - Beta', …]`): one of them is "
+               "the invalid one."),
         fix=("Copy the classifier exactly from https://pypi.org/classifiers/; write a licence once, as an SPDX "
              "expression in `[project].license` (e.g. `license = \"MIT\"`), without `License ::` classifiers. "
              "`twine check` does not catch this: only the index does."),

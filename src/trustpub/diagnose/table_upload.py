@@ -160,14 +160,20 @@ UPLOAD_CASES: list[Message] = [
                  r"|you're trying to upload to pypi\.org but have an invalid URL"
                  r"|you're uploading to pypi\.python\.org|POST requests are not supported by the endpoint"
                  r"|expected upload URL is /legacy/|HTTPError: 405 (?:Client Error: )?Method Not Allowed"
-                 r"|You're trying to upload to the legacy PyPI site"),
+                 r"|You're trying to upload to the legacy PyPI site"
+                 # The retired pypi.python.org / testpypi.python.org: `410 Client Error: Gone (This API has been
+                 # deprecated and removed from legacy PyPI …)`; distutils' `upload`: `Upload failed (405)`.
+                 r"|deprecated and removed from legacy PyPI|HTTPError: 410 (?:Client Error: )?Gone"
+                 r"|Upload failed \(405\)"),
         example=("error: Failed to publish `dist/widget-1.0.0.tar.gz` to https://test.pypi.org/simple/\n"
                  "  Caused by: POST requests are not supported by the endpoint, are you using the simple index URL "
                  "instead of the upload URL?"),
         cause=("The upload goes to a URL that is not the index's upload endpoint: `/legacy` without the "
                "trailing slash, the simple index (`https://test.pypi.org/simple/`) or a project page instead "
-               "of `https://test.pypi.org/legacy/`, or the retired `pypi.python.org`. twine then reports a "
-               "redirect, a 405, or a 410; uv asks whether it is the simple index URL."),
+               "of `https://test.pypi.org/legacy/`, the retired `pypi.python.org` / `testpypi.python.org` "
+               "(`410 Gone`), or a private server's page rather than its upload path. twine then reports a "
+               "redirect, a 405, or a 410; distutils' `setup.py upload` `Upload failed (405)`; uv asks whether "
+               "it is the simple index URL."),
         fix=("Set the upload URL exactly: `repository-url: https://test.pypi.org/legacy/` for TestPyPI; for PyPI "
              "leave `repository-url` out (the default is `https://upload.pypi.org/legacy/`)."),
         section="test-tag.md", source=TWINE, rank=70,
@@ -217,7 +223,7 @@ UPLOAD_CASES: list[Message] = [
         id="self-hosted-runner",
         title="The action on a self-hosted runner or inside another action",
         pattern=r"create-docker-action\.py'?:? \[Errno 2\] No such file or directory|(?<![\w/])python3?: command "
-                r"not found",
+                r"not found|(?<![\w/])docker: command not found",
         requires=r"gh-action-pypi-publish|Run # Create Docker container action",  # the action's own step
         example=("Run pypa/gh-action-pypi-publish@release/v1\n"
                  "/usr/bin/python3: can't open file '/home/runner/work/_actions/pypa/gh-action-pypi-publish/"
