@@ -107,8 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     text, source = read_log(args.logfile)
     result = diagnose(text)
-    needs_subject = result.publisher or needs_publisher_links(result)
-    subject, config_source = configured_subject(args) if needs_subject else (None, None)
+    subject, config_source = configured_subject(args) if result.publisher else (None, None)
+    if needs_publisher_links(result):
+        # Only for the links' project name: a --repo that cannot say it is no reason to fail the diagnosis.
+        try:
+            subject, config_source = configured_subject(args)
+        except BadInput as exc:
+            subject, config_source = None, str(exc)
     rows: list[Row] | None = None
     index = result.index
     if result.publisher:
