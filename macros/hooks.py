@@ -4,6 +4,7 @@
   (macros/personal.py), in the page's content (before the search index reads it) and in the
   whole page (navigation, table of contents, title).
 - Code blocks that show no line numbers lose their invisible line anchors (macros/codeblocks.py).
+- A page's `toc_depth:` front matter shortens its table of contents (macros/tocdepth.py).
 - The in-page diagnosis: Pyodide and the diagnosis code are copied into the built site
   (macros/pyodide.py), once per build, from a cache that survives rebuilds.
 """
@@ -22,6 +23,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from macros import codeblocks  # noqa: E402
 from macros import personal  # noqa: E402
 from macros import pyodide  # noqa: E402
+from macros import tocdepth  # noqa: E402
 from trustpub.config import subject_from_mapping  # noqa: E402
 from trustpub.errors import BadInput  # noqa: E402
 
@@ -41,6 +43,14 @@ def on_config(config):
 
 def on_page_content(html, page, config, files):
     return personal.to_html(codeblocks.drop_hidden_line_anchors(html))
+
+
+def on_page_context(context, page, config, nav):
+    try:
+        tocdepth.apply(page)
+    except ValueError as exc:
+        raise PluginError(str(exc)) from None
+    return context
 
 
 def on_post_page(output, page, config):

@@ -324,6 +324,11 @@ def test_a_log_that_names_no_index_gets_both_indexes_labelled(site, base_url, br
         slug = subject.project_slug
         assert pypi.startswith("PyPI:") and f"https://pypi.org/manage/project/{slug}/" in pypi
         assert testpypi.startswith("TestPyPI:") and f"https://test.pypi.org/manage/project/{slug}/" in testpypi
+        # Without claims there is no values table, but still where to register.
+        p.locator("#tp-diagnose-log").fill("* `invalid-publisher`: valid token, but no corresponding publisher\n")
+        p.wait_for_selector('#tp-diagnose[data-diagnosed="2"]')
+        assert result.locator(".tp-diagnose__publisher").count() == 0
+        assert result.locator(".tp-diagnose__indexes li").count() == 2
         assert v.page_errors == [] and v.console_errors == []
     finally:
         v.close()

@@ -14,7 +14,7 @@ var GLUE = [
   "    index = result.index",
   "    if result.publisher:",
   "        rows = compare(result.publisher, subject.publisher_form(index or subject.index))",
-  "    else:",
+  "    elif not result.wants_registration:",
   "        subject = values_from = None",
   "    return json.dumps(report(result, 'the pasted log', rows, subject, values_from, index))",
 ].join("\n");
@@ -90,6 +90,9 @@ export function show(result, data) {
     });
     result.appendChild(table);
     (pub.notes || []).forEach(function (note) { result.appendChild(el("p", { "class": "tp-diagnose__note" }, inline(note))); });
+  }
+  // Where to register the publisher: after the values, or alone when the paste has no claims.
+  if (data.publishing_url || data.index_links) {
     if (data.publishing_url) {
       var p = el("p", {});
       p.appendChild(document.createTextNode("Register or correct the publisher at "));

@@ -53,7 +53,6 @@ MSG_INDEX_UNKNOWN = ("the log does not say which index it uploaded to (no upload
                      "link in it); the publisher must be on that one")
 MSG_INDEX_FROM_LOG = "{name} (the log says: {evidence})"
 MSG_PUBLISHER_ON = "Where to register the publisher: {where}:"
-PUBLISHER_COMMAND = "publisher-values"  # the cases whose fix is the publisher's registration
 MSG_LOCAL = "(the log looks like a local run, not CI: advice for your own machine)"
 MISSING_VALUE = "(none)"
 DIFFERS = "<- differs"
@@ -108,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text, source = read_log(args.logfile)
     result = diagnose(text)
     subject, config_source = configured_subject(args) if result.publisher else (None, None)
-    if needs_publisher_links(result):
+    if result.wants_registration:
         # Only for the links' project name: a --repo that cannot say it is no reason to fail the diagnosis.
         try:
             subject, config_source = configured_subject(args)
@@ -125,11 +124,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print_text(result, source, rows, subject, config_source, index, text)
     return 0 if result.recognised else 1
-
-
-def needs_publisher_links(result: Diagnosis) -> bool:
-    """A case whose fix is registering the publisher, with no claims to compare: still say where."""
-    return result.publisher is None and any(result.advice(m)[1] == PUBLISHER_COMMAND for m in result.shown)
 
 
 def print_register_links(subject, index: str | None) -> None:
@@ -183,7 +177,7 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
         out()
     pub = result.publisher
     if pub is None:
-        if needs_publisher_links(result):
+        if result.wants_registration:
             index_name = INDEX_LABELS.get(index or "")
             out(MSG_PUBLISHER_ON.format(where=MSG_INDEX_FROM_LOG.format(name=index_name, evidence=result.index_evidence)
                                         if index_name else MSG_INDEX_UNKNOWN))

@@ -18,6 +18,7 @@ from trustpub.diagnose.table import MESSAGES, MESSAGES_BY_ID
 
 REUSABLE_FROM_CLAIMS = "reusable-workflow-claims"
 CLAIMS_WITHOUT_REASON = "claims-without-reason"
+REGISTRATION_COMMAND = "publisher-values"  # the cases whose fix is the publisher's registration
 
 
 @dataclass
@@ -43,6 +44,11 @@ class Diagnosis:
     def advice(self, message: Message) -> tuple[str, str | None]:
         """(fix, `trustpub` subcommand or None) for this case, fitted to where the log comes from."""
         return message.advice(self.place)
+
+    @property
+    def wants_registration(self) -> bool:
+        """A case whose fix is registering the publisher, with no claims to compare: still say where."""
+        return self.publisher is None and any(self.advice(m)[1] == REGISTRATION_COMMAND for m in self.shown)
 
     @property
     def commands(self) -> list[str]:
