@@ -67,14 +67,19 @@ FILE_CASES: list[Message] = [
         pattern=(r"File already exists|Local file and index file do not match for|A file named \"[^\"]+\" already "
                  r"exists for|\.(?:whl|tar\.gz|zip) cannot be updated|Requested entity already exists"
                  # pypiserver (no `--overwrite`): `409 Conflict`, through requests `409 Client Error: Conflict`.
-                 r"|HTTPError: 409 (?:Client Error: )?Conflict"),
+                 r"|HTTPError: 409 (?:Client Error: )?Conflict"
+                 # The texts twine's `--skip-existing` read before 6.2 (twine#1251): Nexus, Artifactory, GitLab.
+                 r"|Repository does not allow updating assets|(?:delete/)?overwrite artifact"
+                 r"|File name has already been taken"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         File already exists ('example_project-0.2.0.tar.gz', with blake2_256 hash "
                  "'4f2a0c…'). See https://pypi.org/help/#file-name-reuse for more information."),
         cause=("That version is already on the index, and a file name can never be uploaded twice (not even after "
                "deleting it). Typically a tag was pushed without changing the version the build produces, or a "
                "finished release job was re-run. Nexus says `… cannot be updated`, a text `--skip-existing` does not "
-               "know; pypiserver answers `409 Conflict` (current twine's `--skip-existing` skips that answer)."),
+               "know; pypiserver answers `409 Conflict`, Nexus `Repository does not allow updating assets`, "
+               "Artifactory `… overwrite artifact …`, GitLab `File name has already been taken`. twine 6.2 and "
+               "later skip only PyPI's and pypiserver's answers with `--skip-existing`."),
         fix=("Release a new version: set it, move the changelog, commit, tag and push in one step. "
              "`skip-existing: true` is only for re-running a partly failed upload: it would also hide a build "
              "that silently reuses an old version."),
@@ -160,6 +165,21 @@ FILE_CASES: list[Message] = [
              "`license-files`); build sdists as `.tar.gz` (the `build` default). Run `twine check dist/*` in "
              "the build job."),
         source=UPLOAD, rank=80,
+    ),
+    Message(
+        id="skip-existing-unsupported",
+        title="--skip-existing is only for PyPI and TestPyPI (twine 6.2 and later)",
+        pattern=r"does not have support for the following features: --skip-existing",
+        example=("ERROR    UnsupportedConfiguration: The configured repository\n"
+                 "         'https://nexus.example.com/repository/pypi-internal/' does not have support for the\n"
+                 "         following features: --skip-existing and is an unsupported configuration"),
+        cause=("twine 6.2.0 removed `--skip-existing` for every index but PyPI and TestPyPI (twine#1251: it "
+               "recognised other indexes' \"file exists\" answers by their wording, which kept changing), and "
+               "refuses the option before uploading anything when the repository URL is another index's."),
+        fix=("Drop `--skip-existing` for that index and avoid the re-upload another way: upload only a version "
+             "that is not there yet (check the index first), or use the index's own setting for re-deploys. "
+             "Pinning `twine<6.2` keeps the old behaviour for now."),
+        source=TWINE, rank=80,
     ),
     Message(
         id="dist-not-found",
