@@ -148,6 +148,20 @@ EXCHANGE: list[Message] = [
         command="fix-id-token", source=ACTION,
     ),
     Message(
+        id="caller-lacks-id-token",
+        title="The nested job is requesting 'id-token: write', but is only allowed 'id-token: none'",
+        pattern=r"The nested job '[^']+' is requesting 'id-token: write', but is only allowed 'id-token: none'",
+        example=("The workflow is not valid. .github/workflows/release.yml (Line: 24, Col: 3): Error calling workflow "
+                 "'octo-org/widget/.github/workflows/publish.yml@refs/tags/v1.0.0'. The nested job 'pypi' is "
+                 "requesting 'id-token: write', but is only allowed 'id-token: none'."),
+        cause=("The upload runs in a reusable workflow whose job asks for `id-token: write`, and the job that calls "
+               "it does not grant it: a called workflow never gets more permissions than its caller, so GitHub "
+               "rejects the whole run before any job starts."),
+        fix=("Grant `id-token: write` on the calling job (the one with `uses: ./.github/workflows/….yml`), or in "
+             "the caller's workflow-level `permissions:`. The publisher on PyPI names the called file."),
+        command="fix-id-token", section="publisher.md#reusable-workflows", source=GITHUB, rank=75,
+    ),
+    Message(
         id="oidc-fork-pr",
         title="No OIDC token in a pull request from a fork",
         pattern=r"called from a pull request on a fork",
