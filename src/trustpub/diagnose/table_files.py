@@ -187,15 +187,21 @@ FILE_CASES: list[Message] = [
         # The action warns first: `MISSING DISTS << It looks like there are no Python distribution packages …`.
         pattern=(r"Cannot find file \(or expand pattern\)|Path patterns didn't match any wheels or source "
                  r"distributions|there are no Python distribution packages to publish in the directory"
-                 r"|No files found to publish"),
+                 r"|No files found to publish"
+                 # actions/download-artifact v4+ in the publishing job, before any upload.
+                 r"|Unable to download artifact\(s\): Artifact not found for name"),
         example="ERROR    InvalidDistribution: Cannot find file (or expand pattern): '/github/workspace/dist/*'",
         cause=("There is nothing to upload where the upload looks: the publishing job did not download the build "
                "artifact, downloaded it to another folder (`download-artifact` without `path: dist`, or into "
                "per-artifact subfolders), or `packages-dir` names the wrong folder. uv says `Path patterns "
-               "didn't match any wheels or source distributions`."),
+               "didn't match any wheels or source distributions`. When `download-artifact` itself says `Artifact not "
+               "found for name`, the name differs from the build job's `upload-artifact`, the build job did not "
+               "run or upload in this run, the artifact expired (a re-run of an old run), or one side is "
+               "`@v3` and the other `@v4` or later (they cannot read each other's artifacts)."),
         fix=("Download the artifact into `dist/` in the publishing job (`actions/download-artifact` with "
              "`path: dist` and `merge-multiple: true` for several artifacts) and keep `packages-dir` at its "
-             "default `dist`."),
+             "default `dist`; give `upload-artifact` and `download-artifact` the same name and major version, and "
+             "let the publishing job `needs:` the build job."),
         section="workflow.md", source=TWINE, rank=70,
     ),
     # -- File names, platforms and sizes PyPI refuses ---------------------------------------------
