@@ -434,3 +434,12 @@ def test_cli_a_publisher_case_without_claims_still_says_where_to_register(make_r
     other = run_script("-", stdin="HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                                    "File already exists. See https://pypi.org/help/#file-name-reuse\n", cwd=tmp_path)
     assert "Where to register" not in other.stdout
+
+
+def test_cli_no_verbose_hint_when_the_action_never_started(tmp_path):
+    # Its container was never pulled or built: no upload happened, so `verbose: true` shows nothing more.
+    log = ("Run pypa/gh-action-pypi-publish@0123456789abcdef0123456789abcdef01234567\n"
+           "Unable to find image 'ghcr.io/pypa/gh-action-pypi-publish:0123456789ab' locally\n"
+           "docker: Error response from daemon: manifest unknown\n")
+    res = run_script("-", stdin=log, cwd=tmp_path)
+    assert res.returncode == 1 and "verbose: true" not in res.stderr

@@ -20,6 +20,7 @@ Exit: 0 something recognised, 1 nothing recognised, 2 bad input (unreadable or e
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -146,9 +147,13 @@ def plain(text: str) -> str:
     return text.replace("**", "")
 
 
+# The action's container never started (no image, no Docker, its setup script): no upload, no reason to show.
+_NO_UPLOAD_RE = re.compile(r"create-docker-action|docker|manifest unknown|Unable to find image", re.IGNORECASE)
+
+
 def verbose_hint_applies(text: str) -> bool:
     """The publish action's log with no reason from the index in it: its `verbose: true` shows the reason."""
-    return "gh-action-pypi-publish" in text and "HTTPError:" not in text
+    return "gh-action-pypi-publish" in text and "HTTPError:" not in text and not _NO_UPLOAD_RE.search(text)
 
 
 def print_text(result: Diagnosis, source: str, rows, subject, config_source, index, text: str = "") -> None:

@@ -34,8 +34,9 @@ _STRONG = [re.compile(p, re.IGNORECASE) for p in (
     r"Missing credentials for " + _URL,
     r"audience retrieval failed: repository at (?P<host>[A-Za-z0-9.-]+)",
 )]
-_REPOSITORY_NAME_RE = re.compile(r"(?:--repository|-r)[= ](?P<name>testpypi|pypi)\b|--index[= ](?P<uvname>testpypi)\b",
-                                 re.IGNORECASE)
+# poetry names the repository: `Publishing widget (1.2.0) to PyPI` (the default) or `… to testpypi`.
+_REPOSITORY_NAME_RE = re.compile(r"(?:--repository|-r)[= ](?P<name>testpypi|pypi)\b|--index[= ](?P<uvname>testpypi)\b"
+                                 r"|Publishing \S+ \([^)\s]+\) to (?P<poetry>testpypi|pypi)\b", re.IGNORECASE)
 # The index's own refusals link its help page on its own host (`https://test.pypi.org/help/#…`): that
 # names the index that refused, even when the prose also links the other index's project page.
 _HELP_LINK = re.compile(r"(?:https?://)?(?<![\w.-])(?P<host>" + _TEST_HOST + r"|pypi\.org)/help/", re.IGNORECASE)
@@ -79,7 +80,8 @@ def infer_index(log: str, error_at: int | None = None) -> IndexGuess:
             if index:
                 targets.append((m.start(), index, _line_at(log, m.start(), m.end())))
     for m in _REPOSITORY_NAME_RE.finditer(log):
-        targets.append((m.start(), (m.group("name") or m.group("uvname")).lower(), _line_at(log, m.start(), m.end())))
+        name = m.group("name") or m.group("uvname") or m.group("poetry")
+        targets.append((m.start(), name.lower(), _line_at(log, m.start(), m.end())))
     if targets:
         targets.sort()
         before = [t for t in targets if error_at is None or t[0] <= error_at]

@@ -148,7 +148,8 @@ AUTH_CASES: list[Message] = [
         id="no-two-factor",
         title="does not have two-factor authentication enabled",
         # Older wording (warehouse `accounts/security_policy.py`): `You must enable two factor authentication to upload`.
-        pattern=r"does not have two-factor authentication enabled|You must enable two factor authentication to upload",
+        # (A paste cut short keeps the start: `… does not have two-factor authent`.)
+        pattern=r"does not have two-factor authent|You must enable two factor authentication to upload",
         example=("ERROR    HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/\n"
                  "         User 'alice', associated with the API token used, does not have two-factor authentication "
                  "enabled. Please enable two-factor authentication before attempting to upload to PyPI. See "

@@ -227,8 +227,10 @@ EXCHANGE: list[Message] = [
                "upload goes to TestPyPI (or the reverse); or the workflow file was renamed; or the upload runs in "
                "a reusable workflow (the publisher must name the called file, and one from another repository "
                "cannot match); or the repository or "
-               "its owner was renamed, transferred or re-created (PyPI stores the owner's id). Other texts in the "
-               "parentheses: `All lookup strategies exhausted`, `Check failed for required claim 'sub'`."),
+               "its owner was renamed, transferred or re-created (PyPI stores the owner's id). Rarely a passing "
+               "fault on GitHub's or PyPI's side: when the registered values match the claims exactly, re-run the "
+               "job once before changing anything. Other texts in the parentheses: `All lookup strategies "
+               "exhausted`, `Check failed for required claim 'sub'`."),
         fix=("Register (or correct) the publisher with exactly the values in the token's claims, on the index the "
              "upload goes to. `trustpub diagnose` turns the claims printed under the error into those values."),
         command="publisher-values", source=WAREHOUSE, rank=80,

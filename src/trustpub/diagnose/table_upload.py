@@ -153,6 +153,22 @@ UPLOAD_CASES: list[Message] = [
         source=UPLOAD, rank=80,
     ),
     Message(
+        id="upload-rate-limited",
+        title="429 Too Many Requests, no reason shown (a rate limit)",
+        pattern=r"HTTPError: 429 (?:Client Error: )?Too Many Requests",
+        unless=r"Too many new projects created",
+        rank=40,
+        example=("ERROR    HTTPError: 429 Too Many Requests from https://upload.pypi.org/legacy/\n"
+                 "         Too Many Requests"),
+        cause=("The index is rate-limiting the uploads and the log shows only the status. In order of "
+               "likelihood: (1) the limit on new projects per account (the upload is a project's first, while "
+               "uploads to existing projects still work); (2) many uploads or retries in a short time from one "
+               "account or runner address."),
+        fix=("Wait (the limits reset within hours) and re-run the failed job; do not retry in a loop. With "
+             "`verbose: true` (or twine's `--verbose`) the index's reason is printed."),
+        source=UPLOAD,
+    ),
+    Message(
         id="wrong-upload-url",
         title="The repository URL is not the index's upload URL",
         # twine's RedirectDetected and its 405/410 hints; uv's 405 text; PyPI's 308 for `/legacy`.
@@ -238,7 +254,9 @@ UPLOAD_CASES: list[Message] = [
         id="self-hosted-runner",
         title="The action on a self-hosted runner or inside another action",
         pattern=r"create-docker-action\.py'?:? \[Errno 2\] No such file or directory|(?<![\w/])python3?: command "
-                r"not found|(?<![\w/])docker: command not found",
+                r"not found|(?<![\w/])docker: command not found"
+                # A self-hosted runner's work folder (`<runner>/_work/_actions/…`; GitHub's own is `work/_actions`).
+                r"|/_work/_actions/pypa/gh-action-pypi-publish/",
         requires=r"gh-action-pypi-publish|Run # Create Docker container action",  # the action's own step
         example=("Run pypa/gh-action-pypi-publish@release/v1\n"
                  "/usr/bin/python3: can't open file '/home/runner/work/_actions/pypa/gh-action-pypi-publish/"
