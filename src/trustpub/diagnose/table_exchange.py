@@ -12,6 +12,11 @@ from trustpub.diagnose.model import Message
 from trustpub.diagnose.sources import ACTION, WAREHOUSE, UV, GITHUB
 
 
+# GitHub gave the job no OIDC token. twine 6.1+: `Unable to retrieve an OIDC token from the CI platform for
+# trusted publishing …`; the action v1.8.0-v1.8.4: `OIDC token retrieval failed`.
+NO_OIDC_TOKEN = (r"OpenID Connect token retrieval failed|Unable to retrieve an OIDC token from the CI platform"
+                 r"|OIDC token retrieval failed")
+
 EXCHANGE: list[Message] = [
     Message(
         id="exchange-failure",
@@ -96,10 +101,7 @@ EXCHANGE: list[Message] = [
     Message(
         id="oidc-permissions",
         title="OpenID Connect token retrieval failed",
-        # twine 6.1+: `Unable to retrieve an OIDC token from the CI platform for trusted publishing …`.
-        # v1.8.0-v1.8.4 wrote `OIDC token retrieval failed`.
-        pattern=(r"OpenID Connect token retrieval failed|Unable to retrieve an OIDC token from the CI platform"
-                 r"|OIDC token retrieval failed"),
+        pattern=NO_OIDC_TOKEN,
         unless=r"pull request on a fork",
         example=("Error: Trusted publishing exchange failure:\n"
                  "OpenID Connect token retrieval failed: GitHub: missing or insufficient OIDC token permissions, "
@@ -123,8 +125,7 @@ EXCHANGE: list[Message] = [
         title="No password and no OIDC token: Trusted Publishing without `id-token: write`, or an empty token secret",
         # The fallback notice (v1.8.x and the `due to __token__` wording after it) is printed on every Trusted
         # Publishing run of those versions, so it says only that no password reached the action.
-        pattern=(r"OpenID Connect token retrieval failed|Unable to retrieve an OIDC token from the CI platform"
-                 r"|OIDC token retrieval failed"),
+        pattern=NO_OIDC_TOKEN,
         requires=r"due to __token__ username with no supplied password field|Attempting to perform OIDC credential exchange",
         # The step's `with:` block in the paste settles it: an empty `password:` line is empty-token-secret,
         # no `password:` line at all is a Trusted Publishing run without the permission (oidc-permissions).
