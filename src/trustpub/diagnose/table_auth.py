@@ -46,7 +46,10 @@ AUTH_CASES: list[Message] = [
         cause=("The exchange worked, but the publisher that minted the token is registered on other projects, "
                "not on the one this file belongs to. In order of likelihood: (1) one workflow publishes several "
                "packages (a monorepo) and the publisher is registered on only one of them; (2) the "
-               "distribution's `[project].name` is not the project the publisher was registered on."),
+               "distribution's `[project].name` is not the project the publisher was registered on; (3) the "
+               "project was deleted (and perhaps re-created by the upload) after the publisher was registered, "
+               "so the publisher belongs to a project that no longer exists: register it again, as a pending "
+               "publisher if the project is gone."),
         fix=("Register the same publisher (owner, repository, workflow file, environment) on every project the "
              "job uploads, in each project's publishing settings; or upload each package from its own job "
              "with its own publisher."),
@@ -177,6 +180,29 @@ AUTH_CASES: list[Message] = [
         command="harden-workflow", source=TWINE, rank=60,
         local_fix="Set `TWINE_PASSWORD` (or a `.pypirc` entry), or run without `--non-interactive` to be asked.",
         local_command=None,
+    ),
+    Message(
+        id="unauthorized",
+        title="401 Unauthorized (an index that wants credentials)",
+        # PyPI itself answers bad credentials with a 403 and its own text (invalid-auth); a bare 401 is another
+        # index's (Artifactory, Nexus, GitLab, CodeArtifact, devpi, pypiserver) or a proxy's.
+        pattern=r"\b401 (?:Client Error: )?Unauthorized|HTTP Error 401: Unauthorized|\b401 None\b",
+        unless=r"Invalid or non-existent authentication information|two-factor|Invalid API Token",
+        rank=40,
+        example=("HTTPError: 401 Unauthorized from https://pkgs.example.com/repository/pypi-internal/\n"
+                 "         Unauthorized"),
+        cause=("The index asked for credentials and got none it accepts. In order of likelihood: (1) none were "
+               "sent: the upload tool found no credentials for that repository name (poetry reads "
+               "`POETRY_HTTP_BASIC_<NAME>_USERNAME` / `_PASSWORD` and `POETRY_PYPI_TOKEN_<NAME>`, with the "
+               "repository name upper-cased; twine reads the repository's section of its config file or "
+               "`TWINE_USERNAME` / `TWINE_PASSWORD`), or the secret behind them is empty in this job; (2) the "
+               "credentials are wrong or expired for that index."),
+        fix=("Print which credentials the tool will use (poetry `-vvv`, twine `--verbose`) and check the names "
+             "against the repository's name; for a token, the username the index expects (`__token__` on PyPI, "
+             "often the account name or `aws` elsewhere)."),
+        source=UPLOAD,
+        local_fix=("Run the upload again with verbose output and check that the credentials are configured for "
+                   "exactly that repository name."),
     ),
     Message(
         id="poetry-token-empty",

@@ -32,7 +32,8 @@ FILE_CASES: list[Message] = [
         id="name-not-allowed",
         title="The name isn't allowed",
         # `The name '…' is invalid.`: not a valid project name at all (warehouse `packaging/services.py`).
-        pattern=r"The name '[^']+' isn't allowed|The name '[^']+' is invalid\.",
+        # PyPI's upload form before 2024: `'…' is an invalid value for Name. Error: Start and end with a letter …`.
+        pattern=r"The name '[^']+' isn't allowed|The name '[^']+' is invalid\.|is an invalid value for Name\. Error: ",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         The name 'json' isn't allowed (conflict with Python Standard Library module name). See\n"
                  "         https://pypi.org/help/#project-name for more information."),
@@ -133,11 +134,14 @@ FILE_CASES: list[Message] = [
                "quotes). In order of likelihood: (1) a `….publish.attestation` an earlier upload in the job wrote "
                "(TestPyPI first), read by a twine before 6.0 (`twine check dist/*` after that upload, or a "
                "second upload with an older twine); (2) another file in the artifact: a `.egg` (twine 6.1 "
-               "dropped eggs; PyPI refuses them), a checksum or log, a `.tar.bz2`. uv: `File is neither a wheel "
+               "dropped eggs; PyPI refuses them), a checksum or log, a `.tar.bz2`; (3) a folder: "
+               "`download-artifact` of several artifacts without `merge-multiple: true` puts each in a "
+               "subfolder of `dist/`, and the upload is given the folder (its name in the quotes). uv: `File is neither a wheel "
                "nor a source distribution`; PyPI: `Invalid file extension` (only `.whl`, `.tar.gz`, old `.zip`)."),
         fix=("Give the upload only distributions: build into a fresh `dist/` and upload `dist/*.whl dist/*.tar.gz`; "
              "run `twine check` before the first upload, not after it; for (1) upload to each index from its "
-             "own job, or use twine ≥ 6.0 (current publish action releases bundle it)."),
+             "own job, or use twine ≥ 6.0 (current publish action releases bundle it); for (3) download the "
+             "artifacts with `path: dist` and `merge-multiple: true`."),
         section="attestations.md", source=TWINE, rank=80,
     ),
     Message(
@@ -156,7 +160,9 @@ FILE_CASES: list[Message] = [
                "`File is not a zipfile` / `File is not a tarfile` (truncated or not an archive at all, e.g. a "
                "failed artifact download or a Git LFS pointer), `PKG-INFO not found` / `WHEEL not found` or a "
                "wheel without its RECORD or METADATA (made or repacked by hand, or by a broken build "
-               "step), a `License-File` the metadata names but the archive lacks, or invalid `entry_points.txt`. "
+               "step), a wheel whose `.dist-info` folder is not named as the file name says (an old setuptools "
+               "or wheel kept a capitalised or un-normalised project name), a `License-File` the metadata names "
+               "but the archive lacks, or invalid `entry_points.txt`. "
                "twine's `Invalid distribution file: '…'` is the truncated case. The pre-2018 PyPI answered "
                "`invalid distribution file` also for an archive format it does not take (`.tar.bz2`, "
                "`.tar.xz`): sdists are `.tar.gz`."),

@@ -105,6 +105,9 @@ METADATA_CASES: list[Message] = [
         title="… is not a valid classifier",
         pattern=r"is not a valid classifier|License classifiers have been superseded by license expressions"
                 r"|The classifier '[^']+' has been deprecated"
+                # PyPI's upload form before 2024: `Invalid value for classifiers. Error: '…' is not a valid choice
+                # for this field`, `Classifiers [...] are not valid classifiers.`, `Classifier '…' has been deprecated`.
+                r"|Invalid value for classifiers\. Error: |are not valid classifiers|Classifier '[^']+' has been deprecated"
                 # Older PyPI answered with the project's classifiers alone: `400 Client Error: ['Development …', …]`.
                 r"|\b400 (?:Client Error: )?\['[A-Z][A-Za-z ]+ :: ",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
@@ -142,27 +145,35 @@ METADATA_CASES: list[Message] = [
         title="… is not a valid url",
         # Older PyPI (and twine 1.x's `400 Client Error: home_page: Invalid URI`): `Invalid URI`.
         pattern=r"'[^']*' is not a valid url|\b(?:home_page|download_url|project_urls?|Home-page|Download-URL)\b"
-                r"[^.]{0,60}?Invalid URI|Error: Invalid URI",
+                r"[^.]{0,60}?Invalid URI|Error: Invalid URI"
+                # PyPI's upload form before 2024 (forklift's project_urls validator): `Use valid URL.`, `Use a
+                # label.`, `Use 32 characters or less.`, `Use an URL.`, `Use both a label and an URL.`
+                r"|Invalid value for project_urls\. Error: ",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         'github.com/acme/widget' is not a valid url. See "
                  "https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("A URL in the metadata (a `[project.urls]` entry, `Home-page` or `Download-URL`) is not a full URL: "
                "no `https://`, a typo such as `https//`, a placeholder, or a relative path. Older PyPI wrote "
-               "`Invalid URI` (twine 1.x showed it as `400 Client Error: home_page: Invalid URI`)."),
+               "`Invalid URI` (twine 1.x showed it as `400 Client Error: home_page: Invalid URI`), and for "
+               "`[project.urls]` `Invalid value for project_urls. Error: Use valid URL.` (or `Use a label.`, "
+               "`Use 32 characters or less.`: a label longer than 32 characters)."),
         fix="Write every URL in full (`https://github.com/acme/widget`) in `[project.urls]`, rebuild and upload.",
         source=UPLOAD, rank=75,
     ),
     Message(
         id="invalid-email",
         title="… is not a valid email address",
-        pattern=r"is not a valid email address",
+        # PyPI's upload form before 2024: `'…' is an invalid value for Author-email. Error: Use a valid email address`.
+        pattern=r"is not a valid email address|is an invalid value for (?:Author|Maintainer)-email",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         'alice@laptop.local' is not a valid email address: The part after the @-sign is a "
                  "special-use or reserved name that cannot be used with email. See "
                  "https://packaging.python.org/specifications/core-metadata for more information."),
         cause=("An author or maintainer email in the metadata is not a usable address: a name where the address "
                "belongs, a missing or mistyped domain, or a special-use domain (`.local`, `.test`, `localhost`, "
-               "often copied from a git configuration). The reason after the colon says which."),
+               "often copied from a git configuration), several addresses joined with `;` instead of `,`, a URL, "
+               "or a `setup.cfg` `attr:` that was written out as text. The reason after the colon says which; "
+               "older PyPI wrote `'…' is an invalid value for Author-email. Error: Use a valid email address`."),
         fix=("Fix `email` in `[project].authors` / `maintainers` (or `author_email` in `setup.py`); put a name "
              "in `name`, not in `email`."),
         source=UPLOAD, rank=75,
@@ -170,7 +181,8 @@ METADATA_CASES: list[Message] = [
     Message(
         id="direct-dependency",
         title="Can't have direct dependency",
-        pattern=r"Can't have direct dependency",
+        # PyPI's upload form before 2024 also wrote `Can't direct dependency: '…'` (its own typo).
+        pattern=r"Can't (?:have )?direct dependency",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Can't have direct dependency: widget-core @ git+https://github.com/acme/widget-core. See "
                  "https://packaging.python.org/specifications/core-metadata for more information."),
@@ -186,7 +198,9 @@ METADATA_CASES: list[Message] = [
         id="field-too-long",
         title="… field must be 512 characters or less",
         pattern=r"'[^']+' field must be \d+ characters or less|'[^']+' must be 32 characters or less"
-                r"|'summary' must be a single line",
+                r"|'summary' must be a single line"
+                # PyPI's upload form before 2024 (Summary): wtforms' length and single-line messages.
+                r"|Field cannot be longer than \d+ characters|is an invalid value for Summary\. Error: Use a single line",
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         'summary' field must be 512 characters or less. See "
                  "https://packaging.python.org/specifications/core-metadata for more information."),
@@ -215,14 +229,22 @@ METADATA_CASES: list[Message] = [
         id="invalid-field-value",
         title="… is invalid for 'license-expression' (or another field)",
         # packaging's validation, in twine (`Invalid distribution metadata: …`) and on PyPI.
-        pattern=r"'[^']*' is invalid for '[\w-]+'",
+        # PyPI's upload form before 2024 wrote `'…' is an invalid value for <Field>. Error: …` and `Invalid value
+        # for <field>. Error: …` for every field; the fields with a case of their own are read there first.
+        pattern=r"'[^']*' is invalid for '[\w-]+'|is an invalid value for [A-Z][\w-]+\. Error: |Invalid value for [a-z_]+\. Error: ",
+        unless=(r"Invalid value for (?:project_urls|classifiers)\. Error: "
+                r"|is an invalid value for (?:Author-email|Maintainer-email|Metadata-Version|Version|Summary|Name)\. Error: "
+                r"|Can't (?:have )?direct dependency"),
         example=("ERROR    InvalidDistribution: Invalid distribution metadata: 'MIT License' is invalid for\n"
                  "         'license-expression'"),
         cause=("A metadata field holds a value its specification does not allow; the field is named last. "
                "Most often `license-expression` with a licence name instead of an SPDX expression "
                "(`MIT License` for `MIT`, `Apache 2.0` for `Apache-2.0`), `requires-python` or a dependency "
                "with a syntax error (a trailing comma, a missing operator), or a `license-files` path that "
-               "is absolute or climbs out with `..`."),
+               "is absolute or climbs out with `..`. Older PyPI named the field the other way round: "
+               "`'…' is an invalid value for Requires-Python. Error: …`, `Invalid value for requires_dist. Error: "
+               "Invalid requirement: '…'`, `… for Description-Content-Type. Error: Invalid description content "
+               "type: …` (only `text/plain`, `text/x-rst` and `text/markdown`, charset UTF-8)."),
         fix=("Correct the field in `pyproject.toml` (SPDX identifiers: https://spdx.org/licenses/; "
              "`license-files` relative to the project root) and rebuild."),
         source=TWINE, rank=70,
