@@ -364,8 +364,8 @@ def test_cli_unknown_place_gives_both_advices(tmp_path):
 def test_cli_unknown_log_links_the_troubleshooting_pages(tmp_path):
     res = run_script("-", stdin="Run pypa/gh-action-pypi-publish@release/v1\nsomething odd\n", cwd=tmp_path)
     assert res.returncode == 1 and res.stdout == ""
-    assert "docs/troubleshooting.md" in res.stderr and "https://docs.pypi.org/trusted-publishers/troubleshooting/" \
-        in res.stderr
+    assert "https://leok974.github.io/mcp-devdiag/troubleshooting/" in res.stderr
+    assert "https://docs.pypi.org/trusted-publishers/troubleshooting/" in res.stderr
     assert "verbose: true" in res.stderr and "print-hash: true" in res.stderr
     plain = run_script("-", stdin="Successfully built x-1.0.tar.gz\n", cwd=tmp_path)
     assert plain.returncode == 1 and "verbose: true" not in plain.stderr  # only where the action's log is read
@@ -375,7 +375,29 @@ def test_cli_duplicate_attestation_never_suggests_fix_attestations(tmp_path):
     res = run_script(str(corpus_log("attestation-exists-after-testpypi")), cwd=tmp_path)
     assert res.returncode == 0 and "[attestation-exists]" in res.stdout
     assert "fix-attestations" not in res.stdout and "fix_attestations" not in res.stdout
-    assert "read:   https://github.com/leok974/mcp-devdiag/blob/main/docs/attestations.md" in res.stdout
+    assert "read:   https://leok974.github.io/mcp-devdiag/attestations/" in res.stdout  # the hosted guide
+
+
+def test_links_go_to_the_hosted_guide_and_its_pages_exist(request):
+    import tomllib
+
+    from _rendered import ROOT, shared_build
+    from trustpub.diagnose import GUIDE_SITE_URL, MESSAGES, TROUBLESHOOTING_PAGE_URL, guide_url
+
+    # The address the package names as its documentation, and the one the site is published under.
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    assert GUIDE_SITE_URL == urls["Documentation"]
+    assert TROUBLESHOOTING_PAGE_URL == GUIDE_SITE_URL + "troubleshooting/"
+    assert guide_url("index.md") == GUIDE_SITE_URL and guide_url("a.md#b") == GUIDE_SITE_URL + "a/#b"
+    build = shared_build(request.config)
+    assert build.ok, build.log[-3000:]
+    for m in MESSAGES:  # every "read:" link lands on a built page, at an anchor that page has
+        page, _, anchor = m.read_at.partition("#")
+        html_path = build.html_path(page)
+        assert html_path is not None, f"{m.id}: no page {page}"
+        assert guide_url(m.read_at).startswith(GUIDE_SITE_URL + build.page(page)["url"])
+        if anchor:
+            assert f'id="{anchor}"' in html_path.read_text(encoding="utf-8"), f"{m.id}: {page} has no #{anchor}"
 
 
 def test_cli_keeps_ordinary_file_names_whole(tmp_path):

@@ -27,8 +27,8 @@ from typing import Sequence
 
 from trustpub.cli import info, make_parser, out, resolve_subject, run
 from trustpub.config import INDEXES
-from trustpub.diagnose import (GUIDE_DOCS_URL, INDEX_LABELS, PYPI_TROUBLESHOOTING_URL, TROUBLESHOOTING_PAGE_URL,
-                               Diagnosis, Row, compare, diagnose, report)
+from trustpub.diagnose import (INDEX_LABELS, PYPI_TROUBLESHOOTING_URL, TROUBLESHOOTING_PAGE_URL,
+                               Diagnosis, Row, compare, diagnose, guide_url, report)
 from trustpub.errors import BadInput
 from trustpub.repo import Repo, read_text
 
@@ -178,7 +178,7 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
             if m.local_command:
                 out(f"  run:    trustpub {m.local_command}")
         if m.section or not command:
-            out(f"  read:   {GUIDE_DOCS_URL}{m.read_at}")
+            out(f"  read:   {guide_url(m.read_at)}")
         out()
     pub = result.publisher
     if pub is None:

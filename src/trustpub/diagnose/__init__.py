@@ -27,14 +27,15 @@ from trustpub.diagnose.model import Message, script_of
 from trustpub.diagnose.normalise import flatten, normalise_log, where_from
 from trustpub.diagnose.page import code_block, render_troubleshooting_markdown
 from trustpub.diagnose.ranking import Diagnosis, diagnose
-from trustpub.diagnose.report import (ACTION_DEFAULT_REPOSITORY_URL, GUIDE_DOCS_URL, INDEX_LABELS, PYPI_TROUBLESHOOTING_URL,
-                                      TROUBLESHOOTING_PAGE_URL, Row, compare, example_log, index_links, report)
+from trustpub.diagnose.report import (ACTION_DEFAULT_REPOSITORY_URL, GUIDE_SITE_URL, INDEX_LABELS, PYPI_TROUBLESHOOTING_URL,
+                                      TROUBLESHOOTING_PAGE_URL, Row, compare, example_log, guide_url, index_links,
+                                      report)
 from trustpub.diagnose.table import MESSAGES, MESSAGES_BY_ID
 
 TROUBLESHOOTING_DOC = "/trusted-publishers/troubleshooting/"
 
 __all__ = [
-    "ACTION_DEFAULT_REPOSITORY_URL", "CLAIM_KEYS", "GUIDE_DOCS_URL", "INDEX_LABELS", "Diagnosis", "IndexGuess", "MESSAGES", "MESSAGES_BY_ID", "Message",
+    "ACTION_DEFAULT_REPOSITORY_URL", "CLAIM_KEYS", "GUIDE_SITE_URL", "guide_url", "INDEX_LABELS", "Diagnosis", "IndexGuess", "MESSAGES", "MESSAGES_BY_ID", "Message",
     "PYPI_TROUBLESHOOTING_URL", "PublisherValues", "Row", "TROUBLESHOOTING_DOC", "TROUBLESHOOTING_PAGE_URL",
     "code_block", "compare", "diagnose", "example_log", "extract_claims", "flatten", "index_from_log", "index_links",
     "infer_index", "normalise_log", "parse_sub", "publisher_from_claims", "render_troubleshooting_markdown",

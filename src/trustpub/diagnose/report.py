@@ -8,15 +8,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from trustpub.config import DEFAULTS, GITHUB_URL
+from trustpub.config import DEFAULTS
 from trustpub.diagnose.claims import PublisherValues
 from trustpub.diagnose.model import script_of
 from trustpub.diagnose.ranking import Diagnosis
 
 INDEX_LABELS = {"pypi": "PyPI", "testpypi": "TestPyPI"}
-# The guide's troubleshooting page (its source in the guide's repository) and PyPI's own.
-GUIDE_DOCS_URL = f"{GITHUB_URL}/{DEFAULTS['owner']}/{DEFAULTS['repository']}/blob/main/docs/"
-TROUBLESHOOTING_PAGE_URL = GUIDE_DOCS_URL + "troubleshooting.md"
+# The hosted guide (GitHub Pages of the default subject's repository, as the site is published; pyproject's
+# Documentation URL says the same), its troubleshooting page, and PyPI's own.
+GUIDE_SITE_URL = f"https://{DEFAULTS['owner'].lower()}.github.io/{DEFAULTS['repository']}/"
+
+
+def guide_url(read_at: str) -> str:
+    """The hosted page of a docs path with its anchor: `troubleshooting.md#x` -> `…/troubleshooting/#x`."""
+    page, _, anchor = read_at.partition("#")
+    path = "" if page == "index.md" else page.removesuffix(".md") + "/"
+    return GUIDE_SITE_URL + path + (f"#{anchor}" if anchor else "")
+
+
+TROUBLESHOOTING_PAGE_URL = guide_url("troubleshooting.md")
 PYPI_TROUBLESHOOTING_URL = "https://docs.pypi.org/trusted-publishers/troubleshooting/"
 
 
