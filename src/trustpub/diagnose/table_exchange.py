@@ -461,6 +461,22 @@ EXCHANGE: list[Message] = [
         command="harden-workflow", source=UV, rank=70,
     ),
     Message(
+        id="uv-check-url-credentials",
+        title="uv: Failed to query check URL (the check has no credentials)",
+        pattern=r"Failed to query check URL",
+        rank=75,  # before uv-missing-credentials, whose text its `Caused by:` repeats
+        example=("error: Failed to query check URL\n"
+                 "  Caused by: Missing credentials for https://pkgs.example.com/repository/pypi/simple/widget/"),
+        cause=("Before uploading, `uv publish` asks the index whether each file is already there (`--check-url`, "
+               "or the `url` of the `[[tool.uv.index]]` named by `--index`), and that request got no credentials: "
+               "the upload's `--username` / `--password` (or token) go to the publish URL only. uv 0.8.14 began "
+               "to stop here where earlier releases skipped the check (astral-sh/uv#16236)."),
+        fix=("Give the index's read URL credentials of its own (`UV_INDEX_<NAME>_USERNAME` / "
+             "`UV_INDEX_<NAME>_PASSWORD` for the `--index` you publish with, or a `.netrc` entry), or publish "
+             "without `--check-url` / `--index` (then a re-run may try to re-upload existing files)."),
+        source=UV,
+    ),
+    Message(
         id="uv-password-without-username",
         title="uv: a token in UV_PUBLISH_PASSWORD without a username",
         pattern=r"Attempted to publish with a password, but no username|Missing credentials for https?://",

@@ -215,7 +215,8 @@ FILE_CASES: list[Message] = [
         id="platform-tag",
         title="Binary wheel has an unsupported platform tag",
         # Legacy PyPI (before 2018): `Binary wheel for an unsupported platform`.
-        pattern=r"Binary wheel '[^']+' has an unsupported platform tag|Binary wheel for an unsupported platform",
+        pattern=(r"Binary wheel '[^']+' has an unsupported platform tag|Binary wheel for an unsupported platform"
+                 r"|\.whl'? has an unsupported platform tag"),
         example=("ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/\n"
                  "         Binary wheel 'widget-1.0-cp312-cp312-linux_x86_64.whl' has an unsupported platform tag "
                  "'linux_x86_64'."),

@@ -38,8 +38,9 @@ METADATA_CASES: list[Message] = [
         title="The index refuses the Metadata-Version (the index is older than the build backend)",
         # warehouse's old upload form: `'2.2' is an invalid value for Metadata-Version. Error: Use a known
         # metadata version.`; pulp_python: `"2.5" is not a valid choice for metadata_version`.
+        # Azure Artifacts: `Bad Request - Metadata version '2.3' is unsupported. Supported versions are: …`.
         pattern=(r"is an invalid value for Metadata-Version|Use a known metadata version"
-                 r"|is not a valid choice for metadata_version"),
+                 r"|is not a valid choice for metadata_version|Metadata version '[\d.]+' is unsupported"),
         example=("ERROR    HTTPError: 400 Bad Request from https://pypi.example.com/legacy/\n"
                  "         '2.4' is an invalid value for Metadata-Version. Error: Use a known metadata version. "
                  "See https://packaging.python.org/specifications/core-metadata for more information."),

@@ -180,14 +180,17 @@ UPLOAD_CASES: list[Message] = [
                  # The retired pypi.python.org / testpypi.python.org: `410 Client Error: Gone (This API has been
                  # deprecated and removed from legacy PyPI …)`; distutils' `upload`: `Upload failed (405)`.
                  r"|deprecated and removed from legacy PyPI|HTTPError: 410 (?:Client Error: )?Gone"
-                 r"|Upload failed \(405\)"),
+                 r"|Upload failed \(405\)"
+                 # Artifactory, given its simple (read) URL: `HTTP Error 415: … "Unsupported Media Type"`.
+                 r"|\b415\b.{0,120}?Unsupported Media Type"),
         example=("error: Failed to publish `dist/widget-1.0.0.tar.gz` to https://test.pypi.org/simple/\n"
                  "  Caused by: POST requests are not supported by the endpoint, are you using the simple index URL "
                  "instead of the upload URL?"),
         cause=("The upload goes to a URL that is not the index's upload endpoint: `/legacy` without the "
                "trailing slash, the simple index (`https://test.pypi.org/simple/`) or a project page instead "
                "of `https://test.pypi.org/legacy/`, the retired `pypi.python.org` / `testpypi.python.org` "
-               "(`410 Gone`), or a private server's page rather than its upload path. twine then reports a "
+               "(`410 Gone`), or a private server's page or read URL rather than its upload path (Artifactory "
+               "answers `415 Unsupported Media Type` to an upload sent to `…/simple`). twine then reports a "
                "redirect, a 405, or a 410; distutils' `setup.py upload` `Upload failed (405)`; uv asks whether "
                "it is the simple index URL."),
         fix=("Set the upload URL exactly: `repository-url: https://test.pypi.org/legacy/` for TestPyPI; for PyPI "
