@@ -103,7 +103,9 @@ FILE_CASES: list[Message] = [
         id="local-version",
         title="The use of local versions is not allowed",
         # Older PyPI: `'0.1.dev9+g21a7230' is an invalid value for Version. Error: Can't use PEP 440 local versions.`
+        # (A paste cut short keeps `The use of local versions in <Version('…+g…')>`.)
         pattern=(r"The use of local versions in .{1,80}? is not allowed|Can(?:'|no)t use PEP 440 local versions"
+                 r"|The use of local versions in (?:<Version\()?'[^']*\+"
                  # A bare 400 after uploading a file whose version has a local part (`…dev12+gf82a0a5-py3…`).
                  r"|Uploading [A-Za-z0-9_.]+-\d[A-Za-z0-9_.!]*\+[A-Za-z0-9_.]*?[A-Za-z0-9]"
                  r"(?:-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\.whl|\.tar\.gz|\.zip)(?=.*?\b400\b)"),

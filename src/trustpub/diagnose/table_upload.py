@@ -219,17 +219,20 @@ UPLOAD_CASES: list[Message] = [
     # -- Runners ------------------------------------------------------------------------------
     Message(
         id="action-ref-unresolved",
-        title="Unable to resolve action pypa/gh-action-pypi-publish@…",
-        pattern=(r"Unable to resolve action `?pypa/gh-action-pypi-publish@[^`,\s]*`?, unable to find version"
-                 r"|Missing download info for pypa/gh-action-pypi-publish@"),
+        title="Unable to resolve action …@…",
+        # Any action of the release workflow (the publish action's own, or e.g. a release tool's).
+        pattern=(r"Unable to resolve action `?[\w.-]+/[\w./-]+@[^`,\s]*`?, unable to find version"
+                 r"|Missing download info for [\w.-]+/[\w./-]+@"),
         example=("Error: Unable to resolve action `pypa/gh-action-pypi-publish@v1`, unable to find version `v1`"),
         cause=("The `uses:` line names a ref the action's repository does not have, so GitHub stops the job before "
                "any step runs. In order of likelihood: `@v1` (there is no `v1` tag: the maintained line is the "
                "branch `release/v1`), a branch and a tag mixed (`@release/v1.5.0`), a version without or with an "
-               "extra `v`, or a pinned commit that is not in the repository (mistyped, or from a fork)."),
+               "extra `v`, a ref left empty by a template (`@v`), or a pinned commit that is not in the "
+               "repository (mistyped, or from a fork). The same holds for any other action the job uses."),
         fix=("Use `pypa/gh-action-pypi-publish@release/v1`, a full release tag (`@v1.14.2`), or that release's "
              "commit SHA with the tag as a comment. `trustpub fix-action-ref` moves a non-existent tag or branch "
-             "to `release/v1`; a full SHA it does not know is left for you to re-pin."),
+             "of the publish action to `release/v1`; a full SHA it does not know is left for you to re-pin. For "
+             "another action, use a tag or commit its repository has (its releases page lists them)."),
         command="fix-action-ref", source=GITHUB, rank=80,
     ),
     Message(
