@@ -13,9 +13,10 @@ from trustpub.diagnose.sources import ACTION, WAREHOUSE, UV, GITHUB
 
 
 # GitHub gave the job no OIDC token. twine 6.1+: `Unable to retrieve an OIDC token from the CI platform for
-# trusted publishing …`; the action v1.8.0-v1.8.4: `OIDC token retrieval failed`.
+# trusted publishing …`; the action v1.8.0-v1.8.4: `OIDC token retrieval failed`; actions/toolkit's
+# `getIDToken` (attest-build-provenance and other actions): `Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable`.
 NO_OIDC_TOKEN = (r"OpenID Connect token retrieval failed|Unable to retrieve an OIDC token from the CI platform"
-                 r"|OIDC token retrieval failed")
+                 r"|OIDC token retrieval failed|Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable")
 
 EXCHANGE: list[Message] = [
     Message(
@@ -111,8 +112,11 @@ EXCHANGE: list[Message] = [
                  "at the job level, e.g.:"),
         cause=("GitHub gave the job no OIDC token: the publishing job lacks `permissions: id-token: write` "
                "(a job-level `permissions:` block replaces the workflow's, so a grant at the top does not "
-               "reach a job that has its own block). The action's attestation step prints the same text "
-               "(`Attestation generation failure: OpenID Connect token retrieval failed`). If the step has a "
+               "reach a job that has its own block), or the run is for a pull request from a fork, which never "
+               "gets one. The action's attestation step prints the same text (`Attestation generation failure: "
+               "OpenID Connect token retrieval failed`); other actions that ask for the token (e.g. "
+               "`actions/attest-build-provenance`) say `Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env "
+               "variable`. If the step has a "
                "`password:` input, the notice `__token__ username with no supplied password field` above means "
                "that secret was empty for this run (a fork or Dependabot run, a misspelt secret)."),
         fix=("Grant `id-token: write` on the publishing job only, and remove it from the workflow level and other "
