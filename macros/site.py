@@ -26,7 +26,7 @@ from macros.badges import (BadgeBoard, BadgeCache, BadgeSettings, cache_root, de
                            offline_requested)
 from macros import personal
 from macros.toolkit import ToolkitSource, install_section, toolkit_source
-from trustpub.config import Subject
+from trustpub.config import Subject, pages_url as config_pages_url
 from trustpub.errors import BadInput
 
 # The repository this site documents: the folder holding macros/, scripts/ and .github/.
@@ -240,10 +240,7 @@ def script_link(name: str, source: "ToolkitSource | str", root: Path = ROOT) -> 
 
 def pages_url(subject: Subject) -> str:
     """The GitHub Pages address of the subject's repository (a user site lives at the root)."""
-    host = f"https://{subject.owner.lower()}.github.io"
-    if subject.repository.lower() == f"{subject.owner.lower()}.github.io":
-        return host + "/"
-    return f"{host}/{subject.repository}/"
+    return config_pages_url(subject.owner, subject.repository)
 
 
 def publisher_table(subject: Subject, index: str | None = None) -> str:

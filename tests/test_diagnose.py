@@ -465,3 +465,12 @@ def test_cli_no_verbose_hint_when_the_action_never_started(tmp_path):
            "docker: Error response from daemon: manifest unknown\n")
     res = run_script("-", stdin=log, cwd=tmp_path)
     assert res.returncode == 1 and "verbose: true" not in res.stderr
+
+
+def test_cli_verbose_hint_for_a_current_action_log_that_ran_its_setup_step(tmp_path):
+    # Every run of the action since v1.12 builds its container first; that step's name alone is no failure.
+    log = ("Run # Create Docker container action\n"
+           "  /usr/bin/python3 '/home/runner/work/_actions/pypa/gh-action-pypi-publish/release/v1/create-docker-action.py'\n"
+           "Run pypa/gh-action-pypi-publish@release/v1\nsomething odd\n")
+    res = run_script("-", stdin=log, cwd=tmp_path)
+    assert res.returncode == 1 and "verbose: true" in res.stderr

@@ -30,6 +30,14 @@ UPLOAD_URLS: dict[str, str] = {
 UPLOAD_PATH = "/legacy/"
 
 
+def pages_url(owner: str, repository: str) -> str:
+    """The GitHub Pages address of a repository (a user site, `<owner>.github.io`, lives at the root)."""
+    host = f"https://{owner.lower()}.github.io"
+    if repository.lower() == f"{owner.lower()}.github.io":
+        return host + "/"
+    return f"{host}/{repository}/"
+
+
 def index_host(index: str) -> str:
     """`test.pypi.org` for "testpypi": the host part of the index's base URL."""
     return INDEXES[index].split("://", 1)[1].rstrip("/")

@@ -107,13 +107,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     text, source = read_log(args.logfile)
     result = diagnose(text)
-    subject, config_source = configured_subject(args) if result.publisher else (None, None)
-    if result.wants_registration:
+    subject, config_source = None, None
+    if result.publisher:
+        subject, config_source = configured_subject(args)
+    elif result.wants_registration:
         # Only for the links' project name: a --repo that cannot say it is no reason to fail the diagnosis.
         try:
             subject, config_source = configured_subject(args)
         except BadInput as exc:
-            subject, config_source = None, str(exc)
+            config_source = str(exc)
     rows: list[Row] | None = None
     index = result.index
     if result.publisher:
@@ -147,8 +149,10 @@ def plain(text: str) -> str:
     return text.replace("**", "")
 
 
-# The action's container never started (no image, no Docker, its setup script): no upload, no reason to show.
-_NO_UPLOAD_RE = re.compile(r"create-docker-action|docker|manifest unknown|Unable to find image", re.IGNORECASE)
+# The action's container never started (no image, no Docker, its setup script failed): no upload, no reason to
+# show. Not the setup step's name alone (`Run # Create Docker container action`): every run since v1.12 prints it.
+_NO_UPLOAD_RE = re.compile(r"docker: command not found|docker: Error response from daemon|manifest unknown"
+                           r"|Unable to find image|create-docker-action\.py'?:? \[Errno", re.IGNORECASE)
 
 
 def verbose_hint_applies(text: str) -> bool:
@@ -180,17 +184,15 @@ def print_text(result: Diagnosis, source: str, rows, subject, config_source, ind
         if m.section or not command:
             out(f"  read:   {guide_url(m.read_at)}")
         out()
-    pub = result.publisher
-    if pub is None:
-        if result.wants_registration:
-            index_name = INDEX_LABELS.get(index or "")
-            out(MSG_PUBLISHER_ON.format(where=MSG_INDEX_FROM_LOG.format(name=index_name, evidence=result.index_evidence)
-                                        if index_name else MSG_INDEX_UNKNOWN))
-            print_register_links(subject, index)
-        return
     index_name = INDEX_LABELS.get(index or "")
     where = MSG_INDEX_FROM_LOG.format(name=index_name, evidence=result.index_evidence) if index_name \
         else MSG_INDEX_UNKNOWN
+    pub = result.publisher
+    if pub is None:
+        if result.wants_registration:
+            out(MSG_PUBLISHER_ON.format(where=where))
+            print_register_links(subject, index)
+        return
     out(f"Publisher values from the token's claims ({result.claims_format} format), {where}:")
     # Where the configured values come from goes on a line of its own: in the header it would set the
     # column's width and push the "<- differs" marker out of a narrow terminal or page.

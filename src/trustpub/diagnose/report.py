@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from trustpub.config import DEFAULTS
+from trustpub.config import DEFAULTS, pages_url
 from trustpub.diagnose.claims import PublisherValues
 from trustpub.diagnose.model import script_of
 from trustpub.diagnose.ranking import Diagnosis
@@ -16,7 +16,7 @@ from trustpub.diagnose.ranking import Diagnosis
 INDEX_LABELS = {"pypi": "PyPI", "testpypi": "TestPyPI"}
 # The hosted guide (GitHub Pages of the default subject's repository, as the site is published; pyproject's
 # Documentation URL says the same), its troubleshooting page, and PyPI's own.
-GUIDE_SITE_URL = f"https://{DEFAULTS['owner'].lower()}.github.io/{DEFAULTS['repository']}/"
+GUIDE_SITE_URL = pages_url(DEFAULTS["owner"], DEFAULTS["repository"])
 
 
 def guide_url(read_at: str) -> str:
